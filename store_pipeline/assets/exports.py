@@ -1,0 +1,51 @@
+"""The four CSV exports per business date, read from the report marts."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from store_pipeline.csv_export import EXPORTS, write_export
+from store_pipeline.freshness import DAILY_BY_0500
+from store_pipeline.ingest.restore import dates_between
+from store_pipeline.partitions import daily_partitions, window_dates
+from store_pipeline.resources.data_home import DataHome
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
+
+EXPORT_SPECS = [
+    dg.AssetSpec(
+        ["exports", e.name],
+        deps=[e.table],
+        group_name="exports",
+        kinds={"csv"},
+        description=f"exports/<date>/{e.name}.csv from marts.{e.table}.",
+        freshness_policy=DAILY_BY_0500,
+    )
+    for e in EXPORTS
+]
+
+
+@dg.multi_asset(
+    specs=EXPORT_SPECS,
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    can_subset=True,
+)
+def csv_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+                data_home: DataHome):
+    """Write each selected export for every business date of the run."""
+    selected = [e for e in EXPORTS if dg.AssetKey(["exports", e.name]) in context.selected_asset_keys]
+    days = dates_between(*window_dates(context))
+    rows = {e.name: 0 for e in selected}
+    with warehouse.connect(read_only=True, log=context.log.info) as con:
+        for day in days:
+            for export in selected:
+                _, n = write_export(con, data_home.exports, day, export)
+                rows[export.name] += n
+            context.log.info(f"exports {day}: written")
+    for export in selected:
+        yield dg.MaterializeResult(
+            asset_key=["exports", export.name],
+            metadata={"rows": rows[export.name], "days": len(days),
+                      "folder": dg.MetadataValue.path(str(data_home.exports))},
+        )

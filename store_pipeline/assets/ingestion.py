@@ -1,0 +1,123 @@
+"""Ingestion: take each business date's backup into landing/, then restore it into raw_pos."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from store_pipeline.freshness import DAILY_BY_0300
+from store_pipeline.ingest.files import OutboxFile, business_date_of, sha256_of
+from store_pipeline.ingest.restore import dates_between, land_snapshot
+from store_pipeline.partitions import daily_partitions, window_dates
+from store_pipeline.pos_schema import POS_TABLES
+from store_pipeline.resources.data_home import DataHome
+from store_pipeline.resources.outbox import Outbox
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
+
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+def _by_date(files: list[OutboxFile], pattern: str) -> dict[date, OutboxFile]:
+    found = {}
+    for f in files:
+        day = business_date_of(f.name, pattern)
+        if day is not None:
+            found[day] = f
+    return found
+
+
+def _require(found: dict, days: list[date], where: str, what: str) -> None:
+    missing = [d.isoformat() for d in days if d not in found]
+    if missing:
+        raise dg.Failure(
+            f"no {what} for {', '.join(missing)}: expected pos_YYYYMMDD files "
+            f"(e.g. pos_{missing[0].replace('-', '')}.duckdb) in {where}"
+        )
+
+
+def _already_landed(target: Path, remote: OutboxFile) -> bool:
+    return target.is_file() and target.stat().st_size == remote.size
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    backfill_policy=SINGLE_RUN,
+    group_name="ingestion",
+    kinds={"file"},
+    freshness_policy=DAILY_BY_0300,
+    description="The POS backup of each business date, landed in landing/ and verified.",
+)
+def pos_backup(context: dg.AssetExecutionContext, outbox: Outbox,
+               data_home: DataHome) -> dg.MaterializeResult:
+    """Fetch every backup of the run's dates from the outbox; a landed file is kept."""
+    days = dates_between(*window_dates(context))
+    available = _by_date(outbox.list_files(), outbox.pattern)
+    _require(available, days, outbox.describe(), "backup")
+    total_bytes, total_seconds, files = 0, 0.0, {}
+    for day in days:
+        remote = available[day]
+        target = data_home.landing / remote.name
+        if _already_landed(target, remote):
+            files[remote.name] = sha256_of(target)
+            context.log.info(f"{remote.name}: already landed, kept")
+            continue
+        result = outbox.fetch(remote.name, data_home.landing, expected_size=remote.size)
+        total_bytes += result.size
+        total_seconds += result.seconds
+        files[remote.name] = result.sha256
+        context.log.info(
+            f"{remote.name}: {result.size / 1048576:.1f} MiB in {result.seconds:.2f} s "
+            f"({result.mib_per_second:.1f} MiB/s), sha256 {result.sha256[:12]}"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "files": dg.MetadataValue.json(files),
+            "bytes_transferred": total_bytes,
+            "transfer_seconds": round(total_seconds, 3),
+            "mib_per_second": round(total_bytes / 1048576 / total_seconds, 2)
+            if total_seconds else 0.0,
+        }
+    )
+
+
+RAW_POS_SPECS = [
+    dg.AssetSpec(
+        ["raw_pos", t.raw_name],
+        deps=[pos_backup],
+        group_name="raw_pos",
+        kinds={"duckdb"},
+        description=f"POS table dbo.{t.name}, landed per business date.",
+        freshness_policy=DAILY_BY_0300,
+    )
+    for t in POS_TABLES
+]
+
+
+@dg.multi_asset(
+    specs=RAW_POS_SPECS,
+    partitions_def=daily_partitions,
+    backfill_policy=SINGLE_RUN,
+    pool=WAREHOUSE_POOL,
+    can_subset=False,
+)
+def raw_pos(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, data_home: DataHome):
+    """Restore each landed backup and land its business date's rows in raw_pos."""
+    days = dates_between(*window_dates(context))
+    landed = _by_date(
+        [OutboxFile(p.name, p.stat().st_size, 0.0) for p in data_home.landing.glob("pos_*")],
+        r"^pos_(?P<date>\d{8})\.duckdb$",
+    )
+    _require(landed, days, str(data_home.landing), "landed backup")
+    totals = {t.raw_name: 0 for t in POS_TABLES}
+    with warehouse.connect(log=context.log.info) as con:
+        for day in days:
+            result = land_snapshot(con, data_home.landing / landed[day].name, day)
+            for name, n in result.rows.items():
+                totals[name] += n
+            context.log.info(f"raw_pos {day}: {sum(result.rows.values())} rows landed")
+    for table in POS_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=["raw_pos", table.raw_name], metadata={"rows": totals[table.raw_name]}
+        )

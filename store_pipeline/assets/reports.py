@@ -1,0 +1,123 @@
+"""Plotly reports: daily dashboards, weekly inventory and staffing, the monthly review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import dagster as dg
+import pandas as pd
+
+from store_pipeline.freshness import DAILY_BY_0500, MONTHLY_BY_FIRST_0600, WEEKLY_BY_MONDAY_0600
+from store_pipeline.ingest.restore import dates_between
+from store_pipeline.partitions import (
+    daily_partitions,
+    monthly_partitions,
+    weekly_partitions,
+    window_dates,
+)
+from store_pipeline.reports import (
+    ensure_plotly_js,
+    render_daily_reports,
+    render_monthly_report,
+    render_weekly_reports,
+    write_index,
+)
+from store_pipeline.resources.data_home import DataHome
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
+
+Fetch = Callable[[str, date, date], pd.DataFrame]
+SALES_MARTS = ["rpt_daily_sales", "rpt_hourly_sales", "rpt_tender_mix", "rpt_product_performance"]
+STAFF_MARTS = ["rpt_employee_hours", "rpt_hourly_sales"]
+INVENTORY_MARTS = ["rpt_inventory_status"]
+
+
+def _spec(name: str, deps: list[str], policy: dg.FreshnessPolicy, what: str) -> dg.AssetSpec:
+    return dg.AssetSpec(["reports", name], deps=deps, group_name="reports", kinds={"plotly"},
+                        description=what, freshness_policy=policy)
+
+
+@contextmanager
+def _fetcher(warehouse: DuckDBWarehouse, context: dg.AssetExecutionContext) -> Iterator[Fetch]:
+    with warehouse.connect(read_only=True, log=context.log.info) as con:
+        yield lambda table, start, end: warehouse.fetch_window(con, table, start, end)
+
+
+def _partition_starts(context: dg.AssetExecutionContext) -> list[date]:
+    return [date.fromisoformat(key[:10]) for key in context.partition_keys]
+
+
+def _finish(data_home: DataHome, paths: list) -> dict:
+    """Refresh the index; the metadata each report asset records."""
+    write_index(data_home.reports)
+    return {"files": len(paths),
+            "index": dg.MetadataValue.path(str(data_home.reports / "index.html"))}
+
+
+@dg.multi_asset(
+    specs=[
+        _spec("sales_dashboard", SALES_MARTS, DAILY_BY_0500, "Daily sales dashboard per day."),
+        _spec("employee_productivity", STAFF_MARTS, DAILY_BY_0500,
+              "Daily employee productivity and staffing per day."),
+    ],
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+)
+def daily_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+                  data_home: DataHome):
+    """Render the daily reports for every business date of the run."""
+    ensure_plotly_js(data_home.reports)
+    paths = []
+    with _fetcher(warehouse, context) as fetch:
+        for day in dates_between(*window_dates(context)):
+            paths += render_daily_reports(fetch, day, data_home.reports)
+    metadata = _finish(data_home, paths)
+    for name in ("sales_dashboard", "employee_productivity"):
+        yield dg.MaterializeResult(asset_key=["reports", name], metadata=metadata)
+
+
+@dg.multi_asset(
+    specs=[
+        _spec("inventory_analysis", INVENTORY_MARTS, WEEKLY_BY_MONDAY_0600,
+              "Weekly inventory analysis per ISO week."),
+        _spec("employee_weekly", STAFF_MARTS, WEEKLY_BY_MONDAY_0600,
+              "Weekly employee productivity (overtime beyond 40 h)."),
+    ],
+    partitions_def=weekly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+)
+def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+                   data_home: DataHome):
+    """Render the weekly reports for every week of the run."""
+    ensure_plotly_js(data_home.reports)
+    paths = []
+    with _fetcher(warehouse, context) as fetch:
+        for week_start in _partition_starts(context):
+            paths += render_weekly_reports(fetch, week_start, data_home.reports)
+    metadata = _finish(data_home, paths)
+    for name in ("inventory_analysis", "employee_weekly"):
+        yield dg.MaterializeResult(asset_key=["reports", name], metadata=metadata)
+
+
+@dg.asset(
+    key=["reports", "business_review"],
+    deps=["rpt_daily_sales", "rpt_product_performance"],
+    group_name="reports",
+    kinds={"plotly"},
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    freshness_policy=MONTHLY_BY_FIRST_0600,
+    description="Monthly business review per calendar month.",
+)
+def business_review(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+                    data_home: DataHome) -> dg.MaterializeResult:
+    """Render the monthly review for every month of the run."""
+    ensure_plotly_js(data_home.reports)
+    with _fetcher(warehouse, context) as fetch:
+        paths = [render_monthly_report(fetch, start, data_home.reports)
+                 for start in _partition_starts(context)]
+    return dg.MaterializeResult(metadata=_finish(data_home, paths))

@@ -1,0 +1,158 @@
+"""Restore an embedded POS snapshot: ATTACH it read-only and land one business date in raw_pos.
+
+Landing is delete-then-insert by business date inside one transaction, so re-landing a date
+changes nothing and a failed landing leaves raw_pos exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from store_pipeline.pos_schema import POS_TABLES, PosTable
+
+RAW_SCHEMA = "raw_pos"
+_ALIAS = "pos_snapshot"
+
+
+class RestoreError(RuntimeError):
+    """A snapshot that cannot be landed: the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class LandedDate:
+    """Rows landed per raw table for one business date."""
+
+    business_date: date
+    rows: dict[str, int]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def raw_table(table: PosTable) -> str:
+    """Qualified raw-layer table name."""
+    return f"{RAW_SCHEMA}.{_q(table.raw_name)}"
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema raw_pos and every raw table (POS columns plus business_date)."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for table in POS_TABLES:
+        cols = ", ".join(f"{_q(c)} {t}" for c, t in table.columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
+
+
+def _attach(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+    if not snapshot.is_file():
+        raise RestoreError(f"{snapshot}: no such backup file")
+    try:
+        con.execute(f"ATTACH '{snapshot.as_posix()}' AS {_ALIAS} (READ_ONLY)")
+    except duckdb.Error as error:
+        raise RestoreError(f"{snapshot.name} is not a readable DuckDB POS snapshot: {error}") from error
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+    found = con.execute(
+        "SELECT lower(table_name), lower(column_name) FROM duckdb_columns() "
+        "WHERE database_name = ? AND schema_name = 'dbo'", [_ALIAS]
+    ).fetchall()
+    columns: dict[str, set[str]] = {}
+    for table_name, column_name in found:
+        columns.setdefault(table_name, set()).add(column_name)
+    problems = []
+    for table in POS_TABLES:
+        present = columns.get(table.name.lower())
+        if present is None:
+            problems.append(f"table dbo.{table.name} is missing")
+            continue
+        missing = [c for c in table.column_names if c.lower() not in present]
+        if missing:
+            problems.append(f"dbo.{table.name} lacks column(s) {', '.join(missing)}")
+    if problems:
+        raise RestoreError(f"{snapshot.name} does not match the POS schema: {'; '.join(problems)}")
+
+
+def _check_covers(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date: date) -> None:
+    """The snapshot's newest busy day must be the business date its name promises."""
+    newest = con.execute(
+        f"""SELECT max(d) FROM (
+              SELECT CAST("Time" AS DATE) AS d, count(*) AS n
+              FROM {_ALIAS}.dbo."Transaction" GROUP BY CAST("Time" AS DATE)
+            ) WHERE n >= 0.01 * (SELECT count(*) FROM {_ALIAS}.dbo."Transaction")"""
+    ).fetchone()[0]
+    if newest is not None and newest != business_date:
+        raise RestoreError(
+            f"{snapshot.name} covers business date {newest}, not {business_date}: "
+            "its newest transactions are from another day"
+        )
+
+
+def _date_filter(table: PosTable) -> str:
+    if table.date_column:
+        return f"CAST(s.{_q(table.date_column)} AS DATE) = $d"
+    if table.is_snapshot:
+        return "TRUE"
+    # TenderEntry: dated through its transaction.
+    return (
+        f'EXISTS (SELECT 1 FROM {_ALIAS}.dbo."Transaction" t WHERE t."StoreID" = s."StoreID" '
+        'AND t."TransactionNumber" = s."TransactionNumber" AND CAST(t."Time" AS DATE) = $d)'
+    )
+
+
+def _land_table(con: duckdb.DuckDBPyConnection, table: PosTable, business_date: date) -> int:
+    cols = ", ".join(_q(c) for c in table.column_names)
+    src = ", ".join(f"s.{_q(c)}" for c in table.column_names)
+    con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date = $d", {"d": business_date})
+    con.execute(
+        f"INSERT INTO {raw_table(table)} ({cols}, business_date) "
+        f"SELECT {src}, $d FROM {_ALIAS}.dbo.{_q(table.name)} s WHERE {_date_filter(table)}",
+        {"d": business_date},
+    )
+    return con.execute(
+        f"SELECT count(*) FROM {raw_table(table)} WHERE business_date = $d", {"d": business_date}
+    ).fetchone()[0]
+
+
+def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
+                  business_date: date) -> LandedDate:
+    """Validate ``snapshot`` and land its rows for ``business_date`` in one transaction."""
+    _attach(con, snapshot)
+    try:
+        _check_schema(con, snapshot)
+        _check_covers(con, snapshot, business_date)
+        create_raw_tables(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = {t.raw_name: _land_table(con, t, business_date) for t in POS_TABLES}
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute(f"DETACH {_ALIAS}")
+    return LandedDate(business_date, rows)
+
+
+def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[date]:
+    """Business dates in [start, end] for which raw_pos holds a landed store snapshot."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'store'",
+        [RAW_SCHEMA],
+    ).fetchone()[0]
+    if not exists:
+        return set()
+    rows = con.execute(
+        f"SELECT DISTINCT business_date FROM {RAW_SCHEMA}.store "
+        "WHERE business_date BETWEEN ? AND ?", [start, end]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def dates_between(start: date, end: date) -> list[date]:
+    """Every date from start to end inclusive."""
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -1,0 +1,99 @@
+"""The POS outbox: where nightly backups appear. A local folder here; SFTP in ``sftp.py``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from store_pipeline.ingest.files import (
+    DEFAULT_PATTERN,
+    FetchResult,
+    OutboxFile,
+    check_file_name,
+    sha256_of,
+)
+
+
+class TransferError(RuntimeError):
+    """A backup that could not be landed whole and verified."""
+
+
+def read_sidecar_sha256(text: str) -> str:
+    """The hex digest of a ``sha256sum``-style sidecar (``<hex>  <name>``)."""
+    digest = text.strip().split()[0].lower() if text.strip() else ""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise TransferError(f"malformed sha256 sidecar: {text[:80]!r}")
+    return digest
+
+
+def finish_landing(part: Path, final: Path, expected_size: int, expected_sha256: str | None,
+                   started: float) -> FetchResult:
+    """Verify a downloaded ``.part`` and rename it into place; remove it when it is wrong."""
+    size = part.stat().st_size
+    if size != expected_size:
+        part.unlink(missing_ok=True)
+        raise TransferError(f"{final.name}: got {size} bytes, the outbox lists {expected_size}")
+    digest = sha256_of(part)
+    if expected_sha256 and digest != expected_sha256:
+        part.unlink(missing_ok=True)
+        raise TransferError(f"{final.name}: sha256 {digest} differs from its sidecar")
+    os.replace(part, final)
+    return FetchResult(final, size, digest, time.monotonic() - started)
+
+
+class Outbox(dg.ConfigurableResource):
+    """Where backups are listed and fetched from: a local folder or an SFTP server."""
+
+    pattern: str = DEFAULT_PATTERN
+
+    def list_files(self) -> list[OutboxFile]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def fetch(self, name: str, landing: Path, expected_size: int | None = None) -> FetchResult:
+        raise NotImplementedError
+
+
+class LocalOutbox(Outbox):
+    """Backups written by the POS (or the simulator) into a local folder."""
+
+    path: str
+
+    def list_files(self) -> list[OutboxFile]:
+        """Matching files with their size and modification time, by name."""
+        folder = Path(self.path)
+        if not folder.is_dir():
+            return []
+        regex = re.compile(self.pattern)
+        files = []
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.is_file() and regex.match(entry.name):
+                stat = entry.stat()
+                files.append(OutboxFile(entry.name, stat.st_size, stat.st_mtime))
+        return files
+
+    def describe(self) -> str:
+        return str(Path(self.path).resolve())
+
+    def fetch(self, name: str, landing: Path, expected_size: int | None = None) -> FetchResult:
+        """Copy ``name`` to ``landing/<name>`` through ``.part``; verify size and sidecar hash."""
+        source = Path(self.path) / check_file_name(name)
+        if not source.is_file():
+            raise TransferError(f"no backup {name} in {self.describe()}")
+        size = source.stat().st_size
+        if expected_size is not None and expected_size != size:
+            raise TransferError(f"{name} is still being written ({expected_size} -> {size} bytes)")
+        sidecar = source.with_name(name + ".sha256")
+        expected_sha = read_sidecar_sha256(sidecar.read_text()) if sidecar.is_file() else None
+        landing.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        part = landing / f"{name}.part"
+        shutil.copyfile(source, part)
+        return finish_landing(part, landing / name, size, expected_sha, started)

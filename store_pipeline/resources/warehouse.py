@@ -1,0 +1,79 @@
+"""The embedded warehouse: one DuckDB file, one writing process at a time.
+
+Runs that overlap (the sensor's ingestion, the 03:00 analytics run, a backfill) queue in Dagster
+through the ``warehouse`` pool; a process outside Dagster that holds the file (a notebook, the dbt
+CLI) is waited for here, with backoff, instead of failing on DuckDB's lock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+WAREHOUSE_POOL = "warehouse"
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process held the warehouse file for longer than the lock timeout."""
+
+
+def _is_lock_error(error: duckdb.Error) -> bool:
+    text = str(error)
+    return "lock" in text.lower() and ("Conflicting" in text or "Could not set" in text)
+
+
+def connect_with_retry(path: Path, read_only: bool = False, timeout: float = 600.0,
+                       log: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting while another process holds its lock."""
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as error:
+            if not _is_lock_error(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"{path} stayed locked by another process for {timeout:.0f} s: {error}"
+                ) from error
+            if log:
+                log(f"warehouse {path.name} is busy; retrying in {delay:.1f} s")
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+class DuckDBWarehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse file that dbt-duckdb builds and the exports and reports read."""
+
+    path: str
+    lock_timeout_seconds: float = 900.0
+    threads: int = 2
+    memory_limit: str = "4GB"
+
+    @contextmanager
+    def connect(self, read_only: bool = False,
+                log: Callable[[str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that waits for the file lock and is always closed."""
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = connect_with_retry(Path(self.path), read_only, self.lock_timeout_seconds, log)
+        try:
+            con.execute(f"SET threads = {int(self.threads)}")
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            yield con
+        finally:
+            con.close()
+
+    def fetch_window(self, con: duckdb.DuckDBPyConnection, table: str, start: date,
+                     end: date) -> pd.DataFrame:
+        """Rows of ``marts.<table>`` with ``start <= business_date <= end``."""
+        return con.execute(
+            f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?", [start, end]
+        ).df()

@@ -1,0 +1,60 @@
+"""Settings read from the environment (and a ``.env`` file in the working directory)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dotenv import load_dotenv
+
+DEFAULT_TIMEZONE = "America/New_York"
+DEFAULT_START_DATE = "2025-01-01"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the data lives and how the chain's calendar works."""
+
+    home: Path
+    outbox: Path
+    timezone: str
+    start_date: date
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster_home"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings() -> Settings:
+    """Read the ``STORE_PIPELINE_*`` settings; paths are made absolute."""
+    load_dotenv(override=False)
+    home = Path(os.environ.get("STORE_PIPELINE_HOME", "var")).resolve()
+    os.environ["STORE_PIPELINE_HOME"] = str(home)  # absolute for dbt's profile, run elsewhere
+    outbox = Path(os.environ.get("STORE_PIPELINE_OUTBOX", home / "pos_outbox")).resolve()
+    timezone = os.environ.get("STORE_PIPELINE_TIMEZONE", DEFAULT_TIMEZONE)
+    ZoneInfo(timezone)  # fail early on an unknown zone
+    start = date.fromisoformat(os.environ.get("STORE_PIPELINE_START_DATE", DEFAULT_START_DATE))
+    return Settings(home=home, outbox=outbox, timezone=timezone, start_date=start)
