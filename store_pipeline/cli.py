@@ -1,4 +1,4 @@
-"""``store-pipeline``: generate a demo chain, run the whole lineage, backfill ranges, open the UI."""
+"""``store-pipeline``: generate a demo chain, run every asset, backfill ranges, open the UI."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     cmd_generate(gen, settings)
     status = _run_range(settings, start, end)
     if status == 0:
-        print(f"\nExports: {settings.exports}/<YYYY-MM-DD>/*.csv (e.g. {settings.exports / end.isoformat()})")
+        print(f"\nExports: {settings.exports / end.isoformat()} (one folder per business date)")
         print(f"Reports: {settings.reports / 'index.html'}")
         print("Dagster UI: make ui (or store-pipeline ui), then open http://127.0.0.1:3000")
     return status

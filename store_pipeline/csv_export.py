@@ -22,7 +22,8 @@ class Export:
 EXPORTS: tuple[Export, ...] = (
     Export("daily_sales_summary", "rpt_daily_sales", ("store_code",)),
     Export("employee_hours", "rpt_employee_hours", ("store_code", "employee_number")),
-    Export("product_performance", "rpt_product_performance", ("store_code", "rank_in_store", "sku")),
+    Export("product_performance", "rpt_product_performance",
+           ("store_code", "rank_in_store", "sku")),
     Export("inventory_status", "rpt_inventory_status", ("store_code", "sku")),
 )
 

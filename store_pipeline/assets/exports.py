@@ -34,7 +34,8 @@ EXPORT_SPECS = [
 def csv_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
                 data_home: DataHome):
     """Write each selected export for every business date of the run."""
-    selected = [e for e in EXPORTS if dg.AssetKey(["exports", e.name]) in context.selected_asset_keys]
+    chosen = context.selected_asset_keys
+    selected = [e for e in EXPORTS if dg.AssetKey(["exports", e.name]) in chosen]
     days = dates_between(*window_dates(context))
     rows = {e.name: 0 for e in selected}
     with warehouse.connect(read_only=True, log=context.log.info) as con:

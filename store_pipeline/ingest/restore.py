@@ -53,7 +53,9 @@ def _attach(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     try:
         con.execute(f"ATTACH '{snapshot.as_posix()}' AS {_ALIAS} (READ_ONLY)")
     except duckdb.Error as error:
-        raise RestoreError(f"{snapshot.name} is not a readable DuckDB POS snapshot: {error}") from error
+        raise RestoreError(
+            f"{snapshot.name} is not a readable DuckDB POS snapshot: {error}"
+        ) from error
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:

@@ -1,0 +1,112 @@
+"""Restore of embedded snapshots: idempotent landing and clear errors on bad input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from store_pipeline.ingest.restore import RestoreError, land_snapshot
+from store_pipeline.pos_schema import POS_TABLES, create_table_sql
+
+D = date(2026, 3, 10)
+
+
+def _snapshot(path: Path, day: date, drop_table: str | None = None,
+              drop_column: tuple[str, str] | None = None) -> Path:
+    """A minimal POS snapshot: one store, two transactions on ``day``, one the day before."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA dbo")
+    for table in POS_TABLES:
+        con.execute(create_table_sql(table))
+    con.execute("INSERT INTO dbo.Store (ID, StoreCode, Name) VALUES (1, 'S001', 'Main St')")
+    at = datetime.combine(day, datetime.min.time())
+    for number, when in ((1, at.replace(hour=9)), (2, at.replace(hour=10)),
+                         (3, at.replace(day=day.day - 1, hour=11))):
+        con.execute('INSERT INTO dbo."Transaction" (StoreID, TransactionNumber, Time, Total, '
+                    'SalesTax, Voided) VALUES (1, ?, ?, 10.70, 0.70, 0)', [number, when])
+        con.execute("INSERT INTO dbo.TenderEntry (StoreID, ID, TransactionNumber, TenderID, Amount)"
+                    " VALUES (1, ?, ?, 1, 10.70)", [number, number])
+    if drop_table:
+        con.execute(f'DROP TABLE dbo."{drop_table}"')
+    if drop_column:
+        con.execute(f'ALTER TABLE dbo."{drop_column[0]}" DROP COLUMN "{drop_column[1]}"')
+    con.close()
+    return path
+
+
+def _raw_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t.raw_name: con.execute(f'SELECT count(*) FROM raw_pos."{t.raw_name}"').fetchone()[0]
+            for t in POS_TABLES}
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield con
+    con.close()
+
+
+def test_lands_the_business_date_only_and_is_idempotent(tmp_path, warehouse):
+    snap = _snapshot(tmp_path / "pos_20260310.duckdb", D)
+    first = land_snapshot(warehouse, snap, D)
+    assert first.rows["transaction"] == 2  # the day before is not D's
+    assert first.rows["tender_entry"] == 2  # dated through its transaction
+    assert first.rows["store"] == 1
+    before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall()
+    land_snapshot(warehouse, snap, D)
+    assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall() == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"drop_table": "TenderEntry"}, "table dbo.TenderEntry is missing"),
+        ({"drop_column": ("Transaction", "Voided")}, "dbo.Transaction lacks column(s) Voided"),
+    ],
+)
+def test_schema_problems_name_the_file_and_leave_raw_untouched(tmp_path, warehouse, kwargs,
+                                                               message):
+    land_snapshot(warehouse, _snapshot(tmp_path / "good.duckdb", D), D)
+    before = _raw_counts(warehouse)
+    bad = _snapshot(tmp_path / "pos_20260310.duckdb", D, **kwargs)
+    with pytest.raises(RestoreError) as err:
+        land_snapshot(warehouse, bad, D)
+    assert "pos_20260310.duckdb" in str(err.value) and message in str(err.value)
+    assert _raw_counts(warehouse) == before
+
+
+def test_not_a_database(tmp_path, warehouse):
+    bad = tmp_path / "pos_20260310.duckdb"
+    bad.write_bytes(b"this is a truncated backup" * 100)
+    with pytest.raises(RestoreError, match=r"pos_20260310\.duckdb is not a readable DuckDB"):
+        land_snapshot(warehouse, bad, D)
+
+
+def test_snapshot_of_another_date(tmp_path, warehouse):
+    snap = _snapshot(tmp_path / "pos_20260311.duckdb", D)
+    with pytest.raises(RestoreError, match="covers business date 2026-03-10, not 2026-03-11"):
+        land_snapshot(warehouse, snap, date(2026, 3, 11))
+
+
+def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
+    snap = _snapshot(tmp_path / "pos_20260310.duckdb", D)
+    land_snapshot(warehouse, snap, D)
+    before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall()
+    from store_pipeline.ingest import restore
+
+    calls = {"n": 0}
+    original = restore._land_table
+
+    def failing(con, table, day):
+        calls["n"] += 1
+        if calls["n"] == 13:  # just after raw_pos.transaction was replaced
+            raise RuntimeError("connection dropped")
+        return original(con, table, day)
+
+    monkeypatch.setattr(restore, "_land_table", failing)
+    with pytest.raises(RuntimeError, match="connection dropped"):
+        land_snapshot(warehouse, snap, D)
+    assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall() == before
