@@ -1,9 +1,8 @@
 """The dbt project as Dagster assets: one ``@dbt_assets`` over daily partitions, tests as checks."""
 
-from __future__ import annotations
-
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,15 +15,32 @@ from store_pipeline.partitions import daily_partitions, window_dates
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "store_pipeline_dbt"
+# The dbt installed beside this interpreter, whether or not its bin/ is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
     target=os.environ.get("STORE_PIPELINE_DBT_TARGET", "duckdb"),
 )
-if not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
-dbt_project.prepare_if_dev()
+
+
+def _manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than any file of the dbt project."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests", "snapshots"):
+        sources += (DBT_PROJECT_DIR / folder).rglob("*")
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+
+
+if _manifest_is_stale():  # `make` parses ahead of time; this covers an edited checkout
+    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+        ["parse", "--quiet"], target_path=dbt_project.target_path
+    ).wait()
 
 
 class StoreDbtTranslator(DagsterDbtTranslator):

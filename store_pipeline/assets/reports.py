@@ -18,7 +18,6 @@ from store_pipeline.partitions import (
     window_dates,
 )
 from store_pipeline.reports import (
-    ensure_plotly_js,
     render_daily_reports,
     render_monthly_report,
     render_weekly_reports,
@@ -28,9 +27,10 @@ from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
 
 Fetch = Callable[[str, date, date], pd.DataFrame]
-SALES_MARTS = ["rpt_daily_sales", "rpt_hourly_sales", "rpt_tender_mix", "rpt_product_performance"]
+SALES_MARTS = ["rpt_daily_sales", "rpt_hourly_sales", "rpt_tender_mix", "rpt_product_performance",
+               "rpt_employee_hours"]
 STAFF_MARTS = ["rpt_employee_hours", "rpt_hourly_sales"]
-INVENTORY_MARTS = ["rpt_inventory_status"]
+INVENTORY_MARTS = ["rpt_inventory_status", "rpt_product_performance"]
 
 
 def _spec(name: str, deps: list[str], policy: dg.FreshnessPolicy, what: str) -> dg.AssetSpec:
@@ -68,7 +68,6 @@ def _finish(data_home: DataHome, paths: list) -> dict:
 def daily_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
                   data_home: DataHome):
     """Render the daily reports for every business date of the run."""
-    ensure_plotly_js(data_home.reports)
     paths = []
     with _fetcher(warehouse, context) as fetch:
         for day in dates_between(*window_dates(context)):
@@ -92,7 +91,6 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
 def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
                    data_home: DataHome):
     """Render the weekly reports for every week of the run."""
-    ensure_plotly_js(data_home.reports)
     paths = []
     with _fetcher(warehouse, context) as fetch:
         for week_start in _partition_starts(context):
@@ -104,7 +102,7 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
 
 @dg.asset(
     key=["reports", "business_review"],
-    deps=["rpt_daily_sales", "rpt_product_performance"],
+    deps=["rpt_daily_sales", "rpt_product_performance", "rpt_employee_hours"],
     group_name="reports",
     kinds={"plotly"},
     partitions_def=monthly_partitions,
@@ -116,7 +114,6 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
 def business_review(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
                     data_home: DataHome) -> dg.MaterializeResult:
     """Render the monthly review for every month of the run."""
-    ensure_plotly_js(data_home.reports)
     with _fetcher(warehouse, context) as fetch:
         paths = [render_monthly_report(fetch, start, data_home.reports)
                  for start in _partition_starts(context)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from store_pipeline.assets.dbt import dbt_project
+from store_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.outbox import LocalOutbox
 from store_pipeline.resources.warehouse import DuckDBWarehouse
@@ -19,5 +19,5 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "warehouse": DuckDBWarehouse(path=str(settings.warehouse_path)),
         "data_home": DataHome(home=str(settings.home)),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
-                              target=dbt_project.target),
+                              target=dbt_project.target, dbt_executable=DBT_EXECUTABLE),
     }

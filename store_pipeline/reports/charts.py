@@ -1,0 +1,57 @@
+"""Plotly figures as HTML fragments for the page shell, and safe text for chart labels."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+
+from store_pipeline.reports.theme import TEMPLATE
+
+CONFIG = {"responsive": True, "displaylogo": False}
+HOVER = "%{hovertext}<extra></extra>"
+
+
+def label(text: object, limit: int | None = None) -> str:
+    """POS text made safe for a chart: shortened to ``limit`` characters, then escaped.
+
+    plotly.js reads ``<b>``, ``<a>`` and similar tags in chart text and turns ``&lt;`` back into
+    ``<`` for display, so escaping shows the text exactly as the POS holds it.
+    """
+    text = str(text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=False)
+
+
+def labels(texts: Iterable[object], limit: int | None = None) -> list[str]:
+    """``label`` applied to every item."""
+    return [label(text, limit) for text in texts]
+
+
+def hover(title: object, *lines: tuple[str, object]) -> str:
+    """Hover text: the title in bold, then one ``name: value`` line each, all escaped."""
+    rows = "".join(f"<br>{label(name)}: {label(value)}" for name, value in lines)
+    return f"<b>{label(title)}</b>{rows}"
+
+
+def figure(**layout: object) -> go.Figure:
+    """An empty figure on the shared template."""
+    return go.Figure(layout={"template": TEMPLATE, **layout})
+
+
+def fragment(fig: go.Figure, div_id: str, height: int = 380) -> str:
+    """The figure as a ``<div>`` + ``<script>`` fragment with a fixed id (no plotly.js inside).
+
+    plotly's JSON writer escapes ``<``, ``>`` and ``/``, so text in the data cannot close the
+    ``<script>`` element.
+    """
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config=CONFIG,
+        default_height=f"{height}px",
+        default_width="100%",
+    )

@@ -1,0 +1,133 @@
+"""Warehouse rows for the reports: the fetch contract, typed columns, report periods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+Fetch = Callable[[str, date, date], pd.DataFrame]
+"""``fetch(table, start, end)``: rows of ``marts.<table>`` with start <= business_date <= end."""
+
+DAILY_SALES = "rpt_daily_sales"
+EMPLOYEE_HOURS = "rpt_employee_hours"
+PRODUCTS = "rpt_product_performance"
+INVENTORY = "rpt_inventory_status"
+HOURLY_SALES = "rpt_hourly_sales"
+TENDER_MIX = "rpt_tender_mix"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns of one report table, its key and which columns hold text or dates."""
+
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    text: tuple[str, ...]
+    dates: tuple[str, ...] = ("business_date",)
+
+
+TABLES: dict[str, Table] = {
+    DAILY_SALES: Table(
+        columns=(
+            "business_date", "store_code", "store_name", "region", "transactions", "units_sold",
+            "gross_sales", "discounts", "returns", "net_sales", "tax", "total_collected",
+            "cost_of_goods", "gross_margin", "gross_margin_pct", "avg_transaction_value",
+            "units_per_transaction", "labor_hours", "sales_per_labor_hour",
+            "net_sales_last_week", "net_sales_same_day_last_year",
+        ),
+        key=("business_date", "store_code"),
+        text=("store_code", "store_name", "region"),
+    ),
+    EMPLOYEE_HOURS: Table(
+        columns=(
+            "business_date", "store_code", "employee_number", "employee_name", "position",
+            "shifts", "hours_worked", "regular_hours", "overtime_hours", "labor_cost",
+            "transactions_handled", "net_sales_handled", "sales_per_labor_hour",
+        ),
+        key=("business_date", "store_code", "employee_number"),
+        text=("store_code", "employee_number", "employee_name", "position"),
+    ),
+    PRODUCTS: Table(
+        columns=(
+            "business_date", "store_code", "sku", "product_name", "department", "category",
+            "units_sold", "units_returned", "net_sales", "cost_of_goods", "gross_margin",
+            "gross_margin_pct", "rank_in_store", "abc_class",
+        ),
+        key=("business_date", "store_code", "sku"),
+        text=("store_code", "sku", "product_name", "department", "category", "abc_class"),
+    ),
+    INVENTORY: Table(
+        columns=(
+            "business_date", "store_code", "sku", "product_name", "department", "on_hand_units",
+            "on_hand_value", "avg_daily_units_28d", "days_of_supply", "reorder_point",
+            "below_reorder_point", "is_stockout", "last_sold_date", "days_since_last_sale",
+            "is_dead_stock", "sell_through_pct_28d",
+        ),
+        key=("business_date", "store_code", "sku"),
+        text=("store_code", "sku", "product_name", "department"),
+        dates=("business_date", "last_sold_date"),
+    ),
+    HOURLY_SALES: Table(
+        columns=(
+            "business_date", "store_code", "hour", "transactions", "net_sales", "units_sold",
+            "staff_on_clock",
+        ),
+        key=("business_date", "store_code", "hour"),
+        text=("store_code",),
+    ),
+    TENDER_MIX: Table(
+        columns=(
+            "business_date", "store_code", "tender_type", "tender_count", "amount",
+            "refund_amount", "split_transactions",
+        ),
+        key=("business_date", "store_code", "tender_type"),
+        text=("store_code", "tender_type"),
+    ),
+}
+
+
+def load(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.DataFrame:
+    """Rows of ``table`` for ``start``..``end`` (one day when ``end`` is omitted).
+
+    Columns are typed (text, ``date``, float with NaN for NULL) and rows come in key order, so
+    sums are reproducible whatever order the warehouse returned them in.
+    """
+    spec = TABLES[table]
+    frame = pd.DataFrame(fetch(table, start, end or start)).reindex(columns=list(spec.columns))
+    for column in spec.columns:
+        values = frame[column]
+        if column in spec.text:
+            frame[column] = values.where(values.notna(), "").astype(str)
+        elif column in spec.dates:
+            frame[column] = pd.to_datetime(values).dt.date
+        else:
+            frame[column] = pd.to_numeric(values, errors="coerce").astype(float)
+    return frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+
+
+def week_bounds(week_start: date) -> tuple[date, date]:
+    """Monday and Sunday of the week starting at ``week_start`` (which must be a Monday)."""
+    if week_start.weekday() != 0:
+        raise ValueError(f"a week starts on a Monday; {week_start} is not one")
+    return week_start, week_start + timedelta(days=6)
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the month holding ``day``."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def previous_month(day: date) -> tuple[date, date]:
+    """First and last day of the month before the one holding ``day``."""
+    return month_bounds(day.replace(day=1) - timedelta(days=1))
+
+
+def same_month_last_year(day: date) -> tuple[date, date]:
+    """First and last day of the same month one year earlier."""
+    return month_bounds(day.replace(day=1, year=day.year - 1))
+

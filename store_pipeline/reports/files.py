@@ -1,0 +1,45 @@
+"""Where reports live and how they are written: atomically, and only when the bytes change."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+import plotly.offline
+
+PLOTLY_JS = "plotly.min.js"
+TITLES = {
+    "sales_dashboard": "Sales dashboard",
+    "inventory_analysis": "Inventory analysis",
+    "employee_productivity": "Employee productivity",
+    "business_review": "Business review",
+}
+
+
+def write_atomic(path: Path, content: str | bytes) -> Path:
+    """Write ``content`` to ``path`` through a temp file and ``os.replace``; skip equal bytes."""
+    data = content.encode() if isinstance(content, str) else content
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def ensure_plotly_js(reports_dir: Path | str) -> Path:
+    """``reports_dir/plotly.min.js`` from the installed plotly, written when missing or stale."""
+    return write_atomic(Path(reports_dir) / PLOTLY_JS, _plotly_js())
+
+
+@functools.cache
+def _plotly_js() -> bytes:
+    return plotly.offline.get_plotlyjs().encode()
