@@ -1,0 +1,409 @@
+"""T-SQL of the SQL Server restore path, and the order the driver sends it in (no server needed).
+
+Every statement sqlglot's T-SQL dialect understands is also parsed; RESTORE, ALTER DATABASE and
+dynamic SQL are not supported by sqlglot, so their text is asserted exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from store_pipeline.ingest import tsql
+from store_pipeline.ingest.mssql_restore import RestoreTarget, land_backup, verify
+from store_pipeline.ingest.restore import RestoreError
+from store_pipeline.pos_schema import POS_TABLES, TABLES_BY_NAME
+
+D = date(2026, 3, 10)
+DB = "pos_restore"
+PREFIX = "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]"
+DATA_DIR, LOG_DIR = "/var/opt/mssql/data/", "/var/opt/mssql/log"
+# RESTORE FILELISTONLY of a RMS headquarters backup with an archive filegroup (SQL Server 2022).
+FILELIST_COLUMNS = ("LogicalName", "PhysicalName", "Type", "FileGroupName", "Size", "MaxSize",
+                    "FileId", "CreateLSN", "DropLSN", "UniqueId", "ReadOnlyLSN", "ReadWriteLSN",
+                    "BackupSizeInBytes", "SourceBlockSize", "FileGroupId", "LogGroupGUID",
+                    "DifferentialBaseLSN", "DifferentialBaseGUID", "IsReadOnly", "IsPresent",
+                    "TDEThumbprint", "SnapshotUrl")
+FILELIST_ROWS = (
+    ("RMSHQ", r"D:\MSSQL\DATA\RMSHQ.mdf", "D", "PRIMARY", 5368709120, 35184372080640, 1, 0, 0,
+     "6F9619FF-8B86-D011-B42D-00C04FC964FF", 0, 0, 4831838208, 512, 1, None, 98000000012300037,
+     "5A1C9E2B-0C4D-4F7B-9E55-1D2B3C4D5E6F", False, True, None, None),
+    ("RMSHQ_log", r"E:\MSSQL\LOG\RMSHQ_log.ldf", "L", None, 1073741824, 2199023255552, 2, 0, 0,
+     "A1B2C3D4-0000-4000-8000-000000000002", 0, 0, 0, 512, 0, None, 0, None, False, True, None,
+     None),
+    ("RMSHQ_archive", r"D:\MSSQL\DATA\RMSHQ_archive.ndf", "D", "ARCHIVE", 2147483648,
+     35184372080640, 3, 37000000015200001, 0, "A1B2C3D4-0000-4000-8000-000000000003", 0, 0,
+     2013265920, 512, 2, None, 98000000012300037, "5A1C9E2B-0C4D-4F7B-9E55-1D2B3C4D5E6F", False,
+     True, None, None),
+)
+FILELIST = [dict(zip(FILELIST_COLUMNS, row, strict=True)) for row in FILELIST_ROWS]
+
+
+def parsed(sql: str) -> exp.Expression:
+    """sqlglot's T-SQL parse of ``sql``; a fallback to an opaque Command counts as a failure."""
+    tree = sqlglot.parse_one(sql, read="tsql")
+    assert not isinstance(tree, exp.Command), sql
+    return tree
+
+
+# --- identifiers and literals ---------------------------------------------------------------
+
+def test_quoting_doubles_closing_brackets():
+    assert tsql.quote("Transaction") == "[Transaction]"
+    assert tsql.quote("pos]restore") == "[pos]]restore]"
+    assert tsql.qualified("pos]restore", "dbo", "Item") == "[pos]]restore].[dbo].[Item]"
+    table = parsed(f"SELECT [ID] FROM {tsql.qualified('pos]restore', 'dbo', 'Item')}").find(
+        exp.Table)
+    assert (table.catalog, table.db, table.name) == ("pos]restore", "dbo", "Item")
+
+
+@pytest.mark.parametrize("name", [
+    "", "x" * 129, "pos;DROP DATABASE x", "o'brien", 'say"cheese', " padded", "padded ",
+    "a.b", "new\nline", "nul\x00", "/*x*/", "x\\y",
+])
+def test_invalid_identifiers_are_refused(name):
+    with pytest.raises(tsql.IdentifierError, match="invalid SQL Server identifier"):
+        tsql.quote(name)
+
+
+def test_longest_and_unusual_identifiers_are_accepted():
+    assert tsql.check_identifier("x" * 128) == "x" * 128
+    assert tsql.quote("POS Restore-2026 #1") == "[POS Restore-2026 #1]"
+    assert tsql.quote("Größe") == "[Größe]"
+
+
+def test_string_literals():
+    assert tsql.literal(r"C:\Backups\O'Brien\pos.bak") == r"N'C:\Backups\O''Brien\pos.bak'"
+    with pytest.raises(ValueError, match="control characters"):
+        tsql.literal("pos\r\n.bak")
+
+
+@pytest.mark.parametrize(("directory", "expected"), [
+    ("/var/opt/mssql/data/", "/var/opt/mssql/data/x.mdf"),
+    ("/var/opt/mssql/data", "/var/opt/mssql/data/x.mdf"),
+    ("C:\\SQLData\\", "C:\\SQLData\\x.mdf"),
+    ("C:\\SQLData", "C:\\SQLData\\x.mdf"),
+    ("D:/SQLData", "D:/SQLData/x.mdf"),
+])
+def test_server_paths_use_the_server_separator(directory, expected):
+    assert tsql.join_server_path(directory, "x.mdf") == expected
+
+
+# --- RESTORE ----------------------------------------------------------------------------------
+
+def test_restore_moves_every_file_to_a_unique_target():
+    files = tsql.parse_filelist(FILELIST)
+    moves = tsql.move_targets(files, DB, DATA_DIR, LOG_DIR)
+    assert moves == [
+        ("RMSHQ", "/var/opt/mssql/data/pos_restore_1.mdf"),
+        ("RMSHQ_log", "/var/opt/mssql/log/pos_restore_2.ldf"),
+        ("RMSHQ_archive", "/var/opt/mssql/data/pos_restore_3.ndf"),
+    ]
+    targets = [target.lower() for _, target in moves]
+    assert len(set(targets)) == len(targets)
+    assert tsql.restore_database_sql(DB, "/srv/landing/pos_20260310.bak", moves) == (
+        "RESTORE DATABASE [pos_restore] FROM DISK = N'/srv/landing/pos_20260310.bak' "
+        "WITH REPLACE, CHECKSUM, STATS = 5, "
+        "MOVE N'RMSHQ' TO N'/var/opt/mssql/data/pos_restore_1.mdf', "
+        "MOVE N'RMSHQ_log' TO N'/var/opt/mssql/log/pos_restore_2.ldf', "
+        "MOVE N'RMSHQ_archive' TO N'/var/opt/mssql/data/pos_restore_3.ndf'")
+
+
+def test_restore_on_windows_quotes_the_path():
+    moves = tsql.move_targets(tsql.parse_filelist(FILELIST[:2]), "POS Restore", "S:\\Data",
+                              "L:\\Log\\")
+    assert tsql.restore_database_sql("POS Restore", "\\\\nas\\pos\\O'Brien.bak", moves) == (
+        "RESTORE DATABASE [POS Restore] FROM DISK = N'\\\\nas\\pos\\O''Brien.bak' "
+        "WITH REPLACE, CHECKSUM, STATS = 5, "
+        "MOVE N'RMSHQ' TO N'S:\\Data\\POS Restore_1.mdf', "
+        "MOVE N'RMSHQ_log' TO N'L:\\Log\\POS Restore_2.ldf'")
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([*FILELIST, {**FILELIST[0], "LogicalName": "RMSHQ_fs", "Type": "S", "FileId": 65537}],
+     "RMSHQ_fs has type 'S'"),
+    (FILELIST[:1], "no data file or no log file"),
+    ([{"LogicalName": "RMSHQ", "Type": "D"}], "unexpected RESTORE FILELISTONLY row"),
+])
+def test_filelists_that_cannot_be_moved(rows, message):
+    with pytest.raises(tsql.FileListError, match=message):
+        tsql.parse_filelist(rows)
+
+
+def test_other_backup_statements():
+    bak = "/srv/landing/pos_20260310.bak"
+    assert tsql.filelist_sql(bak) == f"RESTORE FILELISTONLY FROM DISK = N'{bak}'"
+    assert tsql.verify_backup_sql(bak) == f"RESTORE VERIFYONLY FROM DISK = N'{bak}' WITH CHECKSUM"
+    assert tsql.free_database_sql("pos]restore") == (
+        "IF DB_ID(N'pos]restore') IS NOT NULL "
+        "ALTER DATABASE [pos]]restore] SET SINGLE_USER WITH ROLLBACK IMMEDIATE")
+
+
+def test_server_queries_parse():
+    assert tsql.newest_busy_day_sql(DB) == (
+        "SELECT MAX(d) FROM (SELECT CAST([Time] AS date) AS d, COUNT_BIG(*) AS n "
+        "FROM [pos_restore].[dbo].[Transaction] GROUP BY CAST([Time] AS date)) AS days "
+        "WHERE n >= 0.01 * (SELECT COUNT_BIG(*) FROM [pos_restore].[dbo].[Transaction])")
+    assert tsql.source_columns_sql(DB) == (
+        "SELECT TABLE_NAME, COLUMN_NAME FROM [pos_restore].INFORMATION_SCHEMA.COLUMNS "
+        "WHERE TABLE_SCHEMA = N'dbo'")
+    for sql in (tsql.newest_busy_day_sql(DB), tsql.source_columns_sql(DB),
+                tsql.DEFAULT_PATHS_SQL, tsql.RESTORE_PERMISSION_SQL):
+        assert isinstance(parsed(sql), exp.Select)
+
+
+# --- raw_pos ----------------------------------------------------------------------------------
+
+def test_raw_schema_and_table_creation():
+    assert tsql.ensure_raw_schema_sql() == (
+        "IF SCHEMA_ID(N'raw_pos') IS NULL EXEC(N'CREATE SCHEMA [raw_pos]')")
+    sql = tsql.ensure_raw_table_sql(TABLES_BY_NAME["Transaction"])
+    assert sql == (
+        "IF OBJECT_ID(N'[raw_pos].[transaction]', N'U') IS NULL BEGIN "
+        "CREATE TABLE [raw_pos].[transaction] ([StoreID] int, [TransactionNumber] bigint, "
+        "[BatchNumber] int, [RegisterID] int, [CashierID] int, [CustomerID] int, "
+        "[Time] datetime2, [Total] decimal(19,4), [SalesTax] decimal(19,4), [Voided] tinyint, "
+        "[business_date] date NOT NULL); "
+        "CREATE CLUSTERED INDEX [cx_business_date] ON [raw_pos].[transaction] ([business_date]); "
+        "END")
+    create, index = parsed(sql).find(exp.Block).find_all(exp.Create)
+    types = {c.name: c.args["kind"].sql("tsql") for c in create.find_all(exp.ColumnDef)}
+    assert types["Total"] == "NUMERIC(19, 4)" and types["Voided"] == "TINYINT"
+    assert types["Time"] == "DATETIME2" and types["business_date"] == "DATE"
+    assert index.args["kind"] == "CLUSTERED INDEX"
+
+
+@pytest.mark.parametrize("table", POS_TABLES, ids=lambda t: t.name)
+def test_every_raw_table_has_the_pos_columns_and_business_date(table):
+    create = parsed(tsql.create_raw_table_sql(table))
+    names = [c.name for c in create.find_all(exp.ColumnDef)]
+    assert names == [*table.column_names, "business_date"]
+
+
+def test_landing_a_transactional_table():
+    delete, insert = tsql.landing_statements(TABLES_BY_NAME["Transaction"], DB, D)
+    assert delete == ("DELETE FROM [raw_pos].[transaction] WHERE [business_date] = ?", (D,))
+    assert insert == (
+        "INSERT INTO [raw_pos].[transaction] ([StoreID], [TransactionNumber], [BatchNumber], "
+        "[RegisterID], [CashierID], [CustomerID], [Time], [Total], [SalesTax], [Voided], "
+        "[business_date]) SELECT s.[StoreID], s.[TransactionNumber], s.[BatchNumber], "
+        "s.[RegisterID], s.[CashierID], s.[CustomerID], s.[Time], s.[Total], s.[SalesTax], "
+        "s.[Voided], ? FROM [pos_restore].[dbo].[Transaction] AS s "
+        "WHERE CAST(s.[Time] AS date) = ?",
+        (D, D))
+
+
+def test_landing_tender_entries_through_their_transaction():
+    _, insert = tsql.landing_statements(TABLES_BY_NAME["TenderEntry"], DB, D)
+    assert insert == (
+        "INSERT INTO [raw_pos].[tender_entry] ([StoreID], [ID], [TransactionNumber], [TenderID], "
+        "[Amount], [business_date]) SELECT s.[StoreID], s.[ID], s.[TransactionNumber], "
+        "s.[TenderID], s.[Amount], ? FROM [pos_restore].[dbo].[TenderEntry] AS s "
+        "WHERE EXISTS (SELECT 1 FROM [pos_restore].[dbo].[Transaction] AS t "
+        "WHERE t.[StoreID] = s.[StoreID] AND t.[TransactionNumber] = s.[TransactionNumber] "
+        "AND CAST(t.[Time] AS date) = ?)",
+        (D, D))
+    assert parsed(insert.sql).find(exp.Exists) is not None
+
+
+def test_landing_a_snapshot_table_copies_it_whole():
+    delete, insert = tsql.landing_statements(TABLES_BY_NAME["Store"], DB, D)
+    assert delete == ("DELETE FROM [raw_pos].[store] WHERE [business_date] = ?", (D,))
+    assert insert == (
+        "INSERT INTO [raw_pos].[store] ([ID], [StoreCode], [Name], [Region], [City], "
+        "[StateProvince], [TimeZone], [OpenDate], [CloseDate], [SquareFeet], [business_date]) "
+        "SELECT s.[ID], s.[StoreCode], s.[Name], s.[Region], s.[City], s.[StateProvince], "
+        "s.[TimeZone], s.[OpenDate], s.[CloseDate], s.[SquareFeet], ? "
+        "FROM [pos_restore].[dbo].[Store] AS s",
+        (D,))
+
+
+@pytest.mark.parametrize("table", POS_TABLES, ids=lambda t: t.name)
+def test_every_landing_statement_parses_with_one_value_per_marker(table):
+    for statement in tsql.landing_statements(table, "pos]restore", D):
+        tree = parsed(statement.sql)
+        assert isinstance(tree, exp.Delete | exp.Insert)
+        assert len(list(tree.find_all(exp.Placeholder))) == len(statement.params)
+
+
+# --- messages and transactions ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("message", "percent"), [
+    (f"{PREFIX}5 percent processed.", 5),
+    (f"{PREFIX}100 percent processed.", 100),
+    ("[FreeTDS][SQL Server]40 percent processed.", 40),
+    (f"{PREFIX}Processed 1024 pages for database 'pos_restore', file 'RMSHQ' on file 1.", None),
+    (f"{PREFIX}RESTORE DATABASE successfully processed 1026 pages in 0.312 seconds.", None),
+    (f"{PREFIX}The backup set on file 1 is valid.", None),
+])
+def test_stats_progress_lines(message, percent):
+    assert tsql.progress_percent(message) == percent
+
+
+def test_driver_errors_lose_their_prefixes():
+    error = ("[42000] [Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Cannot open backup "
+             "device 'D:\\x.bak'. Operating system error 2. (3201) (SQLExecDirectW); [42000] "
+             f"{PREFIX}RESTORE DATABASE is terminating abnormally. (3013)")
+    assert tsql.clean_message(error) == (
+        "Cannot open backup device 'D:\\x.bak'. Operating system error 2. (3201); "
+        "RESTORE DATABASE is terminating abnormally. (3013)")
+
+
+def test_transaction_wrapper_commits_or_rolls_back():
+    sent: list[str] = []
+    with tsql.explicit_transaction(sent.append):
+        sent.append("work")
+    assert sent == ["SET XACT_ABORT ON; BEGIN TRANSACTION", "work", "COMMIT TRANSACTION"]
+    sent.clear()
+    with pytest.raises(ZeroDivisionError), tsql.explicit_transaction(sent.append):
+        sent.append("work")
+        _ = 1 / 0
+    assert sent == ["SET XACT_ABORT ON; BEGIN TRANSACTION", "work",
+                    "IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION"]
+    kinds = [type(e) for e in sqlglot.parse(tsql.BEGIN_TRANSACTION, read="tsql")]
+    assert kinds == [exp.Set, exp.Transaction]
+    assert isinstance(parsed(tsql.COMMIT_TRANSACTION), exp.Commit)
+    assert parsed(tsql.ROLLBACK_TRANSACTION).find(exp.Rollback) is not None
+
+
+def test_a_failing_rollback_does_not_hide_the_error():
+    def execute(sql: str) -> None:
+        if "ROLLBACK" in sql:
+            raise ConnectionError("link down")
+
+    with pytest.raises(ZeroDivisionError), tsql.explicit_transaction(execute):
+        _ = 1 / 0
+
+
+# --- the driver against a scripted cursor -----------------------------------------------------
+
+class ServerError(Exception):
+    """Shaped like pyodbc.Error: (sqlstate, message)."""
+
+
+class ScriptedCursor:
+    """Answers the driver's statements the way SQL Server would, and records them."""
+
+    def __init__(self, *, fail_on: str | None = None, error: str = "", newest: date = D,
+                 drop_column: tuple[str, str] | None = None) -> None:
+        self.sent: list[tuple[str, tuple]] = []
+        self.fail_on, self.error, self.newest = fail_on, error, newest
+        self.columns = [(t.name, c) for t in POS_TABLES for c in t.column_names
+                        if (t.name, c) != drop_column]
+        self.description, self.rowcount, self.messages = None, -1, []
+        self._rows: list[tuple] = []
+        self._pending: list[list[tuple[str, str]]] = []
+
+    def execute(self, sql: str, *params: object) -> ScriptedCursor:
+        self.sent.append((sql, params))
+        if self.fail_on and sql.startswith(self.fail_on):
+            raise ServerError("42000", f"[42000] {PREFIX}{self.error} (SQLExecDirectW)")
+        self.messages, self._pending, self._rows, self.rowcount = [], [], [], -1
+        if sql.startswith("RESTORE FILELISTONLY"):
+            self.description = [(name,) for name in FILELIST_COLUMNS]
+            self._rows = list(FILELIST_ROWS)
+        elif sql == tsql.DEFAULT_PATHS_SQL:
+            self._rows = [(DATA_DIR, LOG_DIR)]
+        elif sql.startswith("RESTORE DATABASE"):
+            self.messages = [("[01000] (3211)", f"{PREFIX}5 percent processed.")]
+            self._pending = [[("[01000] (3211)", f"{PREFIX}{n} percent processed.")]
+                             for n in range(10, 101, 5)]
+            self._pending.append([("[01000] (3014)", f"{PREFIX}RESTORE DATABASE successfully "
+                                   "processed 1026 pages in 0.312 seconds (25.6 MB/sec).")])
+        elif sql.startswith("RESTORE VERIFYONLY"):
+            self.messages = [("[01000] (3262)", f"{PREFIX}The backup set on file 1 is valid.")]
+        elif sql.startswith("SELECT TABLE_NAME"):
+            self._rows = list(self.columns)
+        elif sql.startswith("SELECT MAX(d)"):
+            self._rows = [(self.newest,)]
+        elif sql.startswith("INSERT"):
+            self.rowcount = 3
+        return self
+
+    def fetchone(self) -> tuple:
+        return self._rows[0]
+
+    def fetchall(self) -> list[tuple]:
+        return self._rows
+
+    def nextset(self) -> bool:
+        self.messages = self._pending.pop(0) if self._pending else []
+        return bool(self.messages)
+
+
+TARGET = RestoreTarget(backup="/srv/landing/pos_20260310.bak", label="pos_20260310.bak",
+                       database=DB)
+
+
+def test_driver_restores_validates_and_lands_in_one_transaction():
+    cursor, logged = ScriptedCursor(), []
+    landed = land_backup(cursor, TARGET, D, logged.append)
+    assert landed.business_date == D
+    assert landed.rows == {t.raw_name: 3 for t in POS_TABLES}
+    assert logged == [f"pos_20260310.bak: {n} percent processed." for n in range(5, 101, 5)]
+    sent = [sql for sql, _ in cursor.sent]
+    restore = next(s for s in sent if s.startswith("RESTORE DATABASE"))
+    assert "MOVE N'RMSHQ_log' TO N'/var/opt/mssql/log/pos_restore_2.ldf'" in restore
+    begin = sent.index(tsql.BEGIN_TRANSACTION)
+    assert sent[:4] == [tsql.filelist_sql(TARGET.backup), tsql.DEFAULT_PATHS_SQL,
+                        tsql.free_database_sql(DB), restore]
+    assert sent[4:begin] == [tsql.source_columns_sql(DB), tsql.newest_busy_day_sql(DB),
+                             tsql.ensure_raw_schema_sql(),
+                             *(tsql.ensure_raw_table_sql(t) for t in POS_TABLES)]
+    landing = [s for t in POS_TABLES for s in tsql.landing_statements(t, DB, D)]
+    assert cursor.sent[begin + 1:-1] == [(s.sql, s.params) for s in landing]
+    assert sent[-1] == tsql.COMMIT_TRANSACTION
+
+
+def test_driver_uses_configured_file_folders():
+    cursor = ScriptedCursor()
+    target = RestoreTarget(TARGET.backup, TARGET.label, DB, data_dir="/data", log_dir="/log")
+    land_backup(cursor, target, D, lambda line: None)
+    assert tsql.DEFAULT_PATHS_SQL not in [sql for sql, _ in cursor.sent]
+    assert "MOVE N'RMSHQ' TO N'/data/pos_restore_1.mdf'" in cursor.sent[2][0]
+
+
+def test_a_failed_insert_rolls_back_and_names_the_file():
+    cursor = ScriptedCursor(fail_on="INSERT INTO [raw_pos].[time_clock]",
+                            error="Arithmetic overflow error converting numeric. (8115)")
+    with pytest.raises(RestoreError) as err:
+        land_backup(cursor, TARGET, D, lambda line: None)
+    assert str(err.value) == ("pos_20260310.bak: landing into raw_pos failed: "
+                              "Arithmetic overflow error converting numeric. (8115)")
+    sent = [sql for sql, _ in cursor.sent]
+    assert sent[-1] == tsql.ROLLBACK_TRANSACTION and tsql.COMMIT_TRANSACTION not in sent
+
+
+def test_schema_mismatch_stops_before_raw_pos_is_touched():
+    cursor = ScriptedCursor(drop_column=("Transaction", "Voided"))
+    with pytest.raises(RestoreError, match=r"pos_20260310\.bak does not match the POS schema: "
+                       r"dbo\.Transaction lacks column\(s\) Voided"):
+        land_backup(cursor, TARGET, D, lambda line: None)
+    assert not any("raw_pos" in sql for sql, _ in cursor.sent)
+
+
+def test_backup_of_another_day_is_refused():
+    cursor = ScriptedCursor(newest=date(2026, 3, 9))
+    with pytest.raises(RestoreError, match=r"pos_20260310\.bak covers business date 2026-03-09, "
+                       "not 2026-03-10"):
+        land_backup(cursor, TARGET, D, lambda line: None)
+    assert not any("raw_pos" in sql for sql, _ in cursor.sent)
+
+
+def test_restore_errors_carry_a_hint():
+    cursor = ScriptedCursor(fail_on="RESTORE DATABASE", error=(
+        "RESTORE WITH CHECKSUM cannot be specified because the backup set does not contain "
+        "checksum information. (3187)"))
+    with pytest.raises(RestoreError, match=r"pos_20260310\.bak: restoring into \[pos_restore\] "
+                       r"failed: .*\(3187\) \(the backup has no page checksums"):
+        land_backup(cursor, TARGET, D, lambda line: None)
+
+
+def test_verify_reads_every_message():
+    cursor, logged = ScriptedCursor(), []
+    verify(cursor, TARGET, logged.append)
+    assert cursor.sent == [(tsql.verify_backup_sql(TARGET.backup), ())]
+    assert logged == ["pos_20260310.bak: The backup set on file 1 is valid."]
