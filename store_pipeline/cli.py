@@ -94,6 +94,13 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     return 0  # not reached
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the configuration in force and say how to fix each problem."""
+    from store_pipeline.doctor import run_doctor
+
+    return run_doctor()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="store-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -121,11 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help=cmd_ui.__doc__)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+
+    doctor = sub.add_parser("doctor", help=cmd_doctor.__doc__)
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.func is cmd_doctor:  # doctor reports bad settings instead of failing on them
+        return cmd_doctor(args)
     return args.func(args, load_settings())
 
 

@@ -1,13 +1,18 @@
-"""CSV exports that store managers open in Excel: atomic files, formula injection neutralised."""
+"""CSV exports that store managers open in Excel: atomic files, formula injection neutralised.
+
+RFC 4180 layout: UTF-8, a header row, CRLF line ends, fields quoted only when they must be.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ EXPORTS: tuple[Export, ...] = (
     Export("inventory_status", "rpt_inventory_status", ("store_code", "sku")),
 )
 
-# A text cell starting with one of these is read as a formula by spreadsheets.
+# A text cell starting with one of these is read as a formula by spreadsheets: prefix a quote.
 _FORMULA_START = r"^[=+\-@\t\r]"
 
 
@@ -53,18 +58,37 @@ def export_path(exports_dir: Path, business_date: date, export: Export) -> Path:
     return exports_dir / business_date.isoformat() / f"{export.name}.csv"
 
 
+def _temp_for(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.with_name(f".{target.name}.tmp")
+
+
 def write_export(con: duckdb.DuckDBPyConnection, exports_dir: Path, business_date: date,
                  export: Export) -> tuple[Path, int]:
-    """Write one day's export through a temp file and rename; returns the path and row count."""
+    """Write one day's export with DuckDB's COPY through a temp file and rename."""
     target = export_path(exports_dir, business_date, export)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.tmp")
+    temp = _temp_for(target)
     order = ", ".join(_q(c) for c in export.order_by)
     query = (
         f"SELECT {_select_list(con, export.table)} FROM marts.{export.table} "
         f"WHERE business_date = DATE '{business_date.isoformat()}' ORDER BY {order}"
     )
     rows = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
-    con.execute(f"COPY ({query}) TO '{temp.as_posix()}' (FORMAT csv, HEADER true)")
+    con.execute(f"COPY ({query}) TO '{temp.as_posix()}' (FORMAT csv, HEADER true, NEW_LINE '\r\n')")
     os.replace(temp, target)
     return target, rows
+
+
+def write_frame_export(fetch: Callable[[str, date, date], pd.DataFrame], exports_dir: Path,
+                       business_date: date, export: Export) -> tuple[Path, int]:
+    """Write one day's export from a fetched frame (engines without COPY), atomically."""
+    frame = fetch(export.table, business_date, business_date).sort_values(list(export.order_by))
+    for column in frame.select_dtypes(include=["object", "string"]).columns:
+        text = frame[column]
+        risky = text.str.match(_FORMULA_START, na=False)
+        frame[column] = text.where(~risky, "'" + text.astype(str))
+    target = export_path(exports_dir, business_date, export)
+    temp = _temp_for(target)
+    frame.to_csv(temp, index=False, lineterminator="\r\n")
+    os.replace(temp, target)
+    return target, len(frame)

@@ -1,20 +1,19 @@
 """The four CSV exports per business date, read from the report marts."""
 
-from __future__ import annotations
 
 import dagster as dg
 
-from store_pipeline.csv_export import EXPORTS, write_export
+from store_pipeline.csv_export import EXPORTS
 from store_pipeline.freshness import DAILY_BY_0500
 from store_pipeline.ingest.restore import dates_between
 from store_pipeline.partitions import daily_partitions, window_dates
 from store_pipeline.resources.data_home import DataHome
-from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 EXPORT_SPECS = [
     dg.AssetSpec(
         ["exports", e.name],
-        deps=[e.table],
+        deps=[["marts", e.table]],
         group_name="exports",
         kinds={"csv"},
         description=f"exports/<date>/{e.name}.csv from marts.{e.table}.",
@@ -31,17 +30,17 @@ EXPORT_SPECS = [
     pool=WAREHOUSE_POOL,
     can_subset=True,
 )
-def csv_exports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+def csv_exports(context: dg.AssetExecutionContext, warehouse: Warehouse,
                 data_home: DataHome):
     """Write each selected export for every business date of the run."""
     chosen = context.selected_asset_keys
     selected = [e for e in EXPORTS if dg.AssetKey(["exports", e.name]) in chosen]
     days = dates_between(*window_dates(context))
     rows = {e.name: 0 for e in selected}
-    with warehouse.connect(read_only=True, log=context.log.info) as con:
+    with warehouse.exporter(log=context.log.info) as write:
         for day in days:
             for export in selected:
-                _, n = write_export(con, data_home.exports, day, export)
+                _, n = write(data_home.exports, day, export)
                 rows[export.name] += n
             context.log.info(f"exports {day}: written")
     for export in selected:

@@ -1,6 +1,5 @@
 """Ingestion: take each business date's backup into landing/, then restore it into raw_pos."""
 
-from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
@@ -8,13 +7,13 @@ from pathlib import Path
 import dagster as dg
 
 from store_pipeline.freshness import DAILY_BY_0300
-from store_pipeline.ingest.files import OutboxFile, business_date_of, sha256_of
-from store_pipeline.ingest.restore import dates_between, land_snapshot
+from store_pipeline.ingest.files import DEFAULT_PATTERN, OutboxFile, business_date_of, sha256_of
+from store_pipeline.ingest.restore import dates_between
 from store_pipeline.partitions import daily_partitions, window_dates
 from store_pipeline.pos_schema import POS_TABLES
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.outbox import Outbox
-from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
@@ -102,21 +101,20 @@ RAW_POS_SPECS = [
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
-def raw_pos(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, data_home: DataHome):
+def raw_pos(context: dg.AssetExecutionContext, warehouse: Warehouse, data_home: DataHome):
     """Restore each landed backup and land its business date's rows in raw_pos."""
     days = dates_between(*window_dates(context))
     landed = _by_date(
         [OutboxFile(p.name, p.stat().st_size, 0.0) for p in data_home.landing.glob("pos_*")],
-        r"^pos_(?P<date>\d{8})\.duckdb$",
+        DEFAULT_PATTERN,
     )
     _require(landed, days, str(data_home.landing), "landed backup")
     totals = {t.raw_name: 0 for t in POS_TABLES}
-    with warehouse.connect(log=context.log.info) as con:
-        for day in days:
-            result = land_snapshot(con, data_home.landing / landed[day].name, day)
-            for name, n in result.rows.items():
-                totals[name] += n
-            context.log.info(f"raw_pos {day}: {sum(result.rows.values())} rows landed")
+    for day in days:
+        result = warehouse.land_backup(data_home.landing / landed[day].name, day, context.log.info)
+        for name, n in result.rows.items():
+            totals[name] += n
+        context.log.info(f"raw_pos {day}: {sum(result.rows.values())} rows landed")
     for table in POS_TABLES:
         yield dg.MaterializeResult(
             asset_key=["raw_pos", table.raw_name], metadata={"rows": totals[table.raw_name]}

@@ -1,13 +1,9 @@
 """Plotly reports: daily dashboards, weekly inventory and staffing, the monthly review."""
 
-from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import dagster as dg
-import pandas as pd
 
 from store_pipeline.freshness import DAILY_BY_0500, MONTHLY_BY_FIRST_0600, WEEKLY_BY_MONDAY_0600
 from store_pipeline.ingest.restore import dates_between
@@ -24,9 +20,8 @@ from store_pipeline.reports import (
     write_index,
 )
 from store_pipeline.resources.data_home import DataHome
-from store_pipeline.resources.warehouse import WAREHOUSE_POOL, DuckDBWarehouse
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 
-Fetch = Callable[[str, date, date], pd.DataFrame]
 SALES_MARTS = ["rpt_daily_sales", "rpt_hourly_sales", "rpt_tender_mix", "rpt_product_performance",
                "rpt_employee_hours"]
 STAFF_MARTS = ["rpt_employee_hours", "rpt_hourly_sales"]
@@ -34,14 +29,13 @@ INVENTORY_MARTS = ["rpt_inventory_status", "rpt_product_performance"]
 
 
 def _spec(name: str, deps: list[str], policy: dg.FreshnessPolicy, what: str) -> dg.AssetSpec:
-    return dg.AssetSpec(["reports", name], deps=deps, group_name="reports", kinds={"plotly"},
+    return dg.AssetSpec(["reports", name], deps=_marts(deps), group_name="reports",
+                        kinds={"plotly"},
                         description=what, freshness_policy=policy)
 
 
-@contextmanager
-def _fetcher(warehouse: DuckDBWarehouse, context: dg.AssetExecutionContext) -> Iterator[Fetch]:
-    with warehouse.connect(read_only=True, log=context.log.info) as con:
-        yield lambda table, start, end: warehouse.fetch_window(con, table, start, end)
+def _marts(tables: list[str]) -> list[dg.AssetKey]:
+    return [dg.AssetKey(["marts", t]) for t in tables]
 
 
 def _partition_starts(context: dg.AssetExecutionContext) -> list[date]:
@@ -65,11 +59,11 @@ def _finish(data_home: DataHome, paths: list) -> dict:
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
 )
-def daily_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+def daily_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
                   data_home: DataHome):
     """Render the daily reports for every business date of the run."""
     paths = []
-    with _fetcher(warehouse, context) as fetch:
+    with warehouse.reader(log=context.log.info) as fetch:
         for day in dates_between(*window_dates(context)):
             paths += render_daily_reports(fetch, day, data_home.reports)
     metadata = _finish(data_home, paths)
@@ -88,11 +82,11 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
 )
-def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+def weekly_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
                    data_home: DataHome):
     """Render the weekly reports for every week of the run."""
     paths = []
-    with _fetcher(warehouse, context) as fetch:
+    with warehouse.reader(log=context.log.info) as fetch:
         for week_start in _partition_starts(context):
             paths += render_weekly_reports(fetch, week_start, data_home.reports)
     metadata = _finish(data_home, paths)
@@ -102,7 +96,7 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
 
 @dg.asset(
     key=["reports", "business_review"],
-    deps=["rpt_daily_sales", "rpt_product_performance", "rpt_employee_hours"],
+    deps=_marts(["rpt_daily_sales", "rpt_product_performance", "rpt_employee_hours"]),
     group_name="reports",
     kinds={"plotly"},
     partitions_def=monthly_partitions,
@@ -111,10 +105,10 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
     freshness_policy=MONTHLY_BY_FIRST_0600,
     description="Monthly business review per calendar month.",
 )
-def business_review(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse,
+def business_review(context: dg.AssetExecutionContext, warehouse: Warehouse,
                     data_home: DataHome) -> dg.MaterializeResult:
     """Render the monthly review for every month of the run."""
-    with _fetcher(warehouse, context) as fetch:
+    with warehouse.reader(log=context.log.info) as fetch:
         paths = [render_monthly_report(fetch, start, data_home.reports)
                  for start in _partition_starts(context)]
     return dg.MaterializeResult(metadata=_finish(data_home, paths))

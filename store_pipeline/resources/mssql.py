@@ -11,15 +11,19 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 from pydantic import Field
 
+from store_pipeline.csv_export import write_frame_export
 from store_pipeline.ingest import mssql_restore
 from store_pipeline.ingest.restore import LandedDate
 from store_pipeline.ingest.tsql import IdentifierError, check_identifier, join_server_path
+from store_pipeline.resources.warehouse import Fetch, Warehouse, WriteExport
 
 ENV_PREFIX = "STORE_PIPELINE_MSSQL_"
 PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
@@ -57,7 +61,7 @@ def _odbc_value(value: str) -> str:
     return _braced(value) if _ODBC_SPECIAL & set(value) or value != value.strip() else value
 
 
-class SqlServerWarehouse(dg.ConfigurableResource):
+class SqlServerWarehouse(Warehouse):
     """The SQL Server warehouse (schema raw_pos and the dbt models) and its restore settings.
 
     ``restore_database`` is a scratch database each backup replaces; ``backup_dir`` is the
@@ -147,7 +151,27 @@ class SqlServerWarehouse(dg.ConfigurableResource):
             return mssql_restore.land_backup(connection.cursor(), self.restore_target(path),
                                              business_date, log)
 
+    @contextlib.contextmanager
+    def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:
+        with self.connect() as connection:
+            yield partial(read_window, connection)
+
+    @contextlib.contextmanager
+    def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteExport]:
+        with self.reader(log) as fetch:
+            yield partial(write_frame_export, fetch)
+
     def verify_backup(self, path: Path) -> None:
         """RESTORE VERIFYONLY on ``path``; a RestoreError says what is wrong with it."""
         with self.connect() as connection:
             mssql_restore.verify(connection.cursor(), self.restore_target(path), _logger.info)
+
+
+def read_window(connection: Any, table: str, start: date, end: date) -> pd.DataFrame:
+    """Rows of ``[marts].[<table>]`` with ``start <= business_date <= end``."""
+    sql = (f"SELECT * FROM [marts].[{check_identifier(table)}] "
+           "WHERE business_date BETWEEN ? AND ?")
+    cursor = connection.cursor()
+    cursor.execute(sql, start, end)
+    columns = [d[0] for d in cursor.description]
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)

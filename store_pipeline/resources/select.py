@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from store_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
 from store_pipeline.resources.data_home import DataHome
+from store_pipeline.resources.mssql import SqlServerWarehouse
 from store_pipeline.resources.outbox import LocalOutbox
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.resources.warehouse import DuckDBWarehouse, Warehouse
 from store_pipeline.settings import Settings
+
+
+def build_warehouse(settings: Settings) -> Warehouse:
+    """DuckDB unless ``STORE_PIPELINE_WAREHOUSE=sqlserver``."""
+    if os.environ.get("STORE_PIPELINE_WAREHOUSE", "duckdb").lower() == "sqlserver":
+        return SqlServerWarehouse.from_env()
+    return DuckDBWarehouse(path=str(settings.warehouse_path))
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """The resources for the configuration in force."""
     return {
         "outbox": LocalOutbox(path=str(settings.outbox)),
-        "warehouse": DuckDBWarehouse(path=str(settings.warehouse_path)),
+        "warehouse": build_warehouse(settings),
         "data_home": DataHome(home=str(settings.home)),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
                               target=dbt_project.target, dbt_executable=DBT_EXECUTABLE),

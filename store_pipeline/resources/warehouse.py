@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
+
+from store_pipeline.csv_export import Export, write_export
+from store_pipeline.ingest.restore import LandedDate, land_snapshot
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -50,7 +54,29 @@ def connect_with_retry(path: Path, read_only: bool = False, timeout: float = 600
             delay = min(delay * 2, 5.0)
 
 
-class DuckDBWarehouse(dg.ConfigurableResource):
+Fetch = Callable[[str, date, date], pd.DataFrame]
+WriteExport = Callable[[Path, date, Export], tuple[Path, int]]
+
+
+class Warehouse(dg.ConfigurableResource):
+    """Where raw_pos and the dbt models live: DuckDB (embedded) or SQL Server (production)."""
+
+    def land_backup(self, path: Path, business_date: date,
+                    log: Callable[[str], None]) -> LandedDate:
+        """Restore the backup at ``path`` and land ``business_date``'s rows in raw_pos."""
+        raise NotImplementedError
+
+    def reader(self, log: Callable[[str], None] | None = None) -> AbstractContextManager[Fetch]:
+        """A ``fetch(table, start, end)`` over the marts, for one connection's lifetime."""
+        raise NotImplementedError
+
+    def exporter(self,
+                 log: Callable[[str], None] | None = None) -> AbstractContextManager[WriteExport]:
+        """A ``write(exports_dir, business_date, export)`` for one connection's lifetime."""
+        raise NotImplementedError
+
+
+class DuckDBWarehouse(Warehouse):
     """The DuckDB warehouse file that dbt-duckdb builds and the exports and reports read."""
 
     path: str
@@ -71,9 +97,19 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def fetch_window(self, con: duckdb.DuckDBPyConnection, table: str, start: date,
-                     end: date) -> pd.DataFrame:
-        """Rows of ``marts.<table>`` with ``start <= business_date <= end``."""
-        return con.execute(
-            f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?", [start, end]
-        ).df()
+    def land_backup(self, path: Path, business_date: date,
+                    log: Callable[[str], None]) -> LandedDate:
+        with self.connect(log=log) as con:
+            return land_snapshot(con, path, business_date)
+
+    @contextmanager
+    def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:
+        with self.connect(read_only=True, log=log) as con:
+            yield lambda table, start, end: con.execute(
+                f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?", [start, end]
+            ).df()
+
+    @contextmanager
+    def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteExport]:
+        with self.connect(read_only=True, log=log) as con:
+            yield partial(write_export, con)
