@@ -1,6 +1,5 @@
 """02:00 ingestion, 03:00 analytics, Monday and first-of-month reports, in the chain's timezone."""
 
-from __future__ import annotations
 
 from datetime import timedelta
 
