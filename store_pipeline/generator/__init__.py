@@ -1,0 +1,14 @@
+"""A simulated retail chain's POS: one DuckDB snapshot per business date.
+
+``generate_chain(GeneratorConfig(...), outbox)`` writes ``pos_YYYYMMDD.duckdb`` files holding
+every table of ``store_pipeline.pos_schema.POS_TABLES``; ``simulate`` yields the days without
+writing them.
+"""
+
+from store_pipeline.generator.chain import generate_chain
+from store_pipeline.generator.config import GeneratorConfig
+from store_pipeline.generator.simulation import SimulatedDay, simulate
+from store_pipeline.generator.world import World, build_world
+
+__all__ = ["GeneratorConfig", "SimulatedDay", "World", "build_world", "generate_chain",
+           "simulate"]

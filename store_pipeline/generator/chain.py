@@ -1,0 +1,38 @@
+"""Generate a chain's daily POS snapshots into an outbox."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from store_pipeline.generator.columns import concat
+from store_pipeline.generator.config import GeneratorConfig
+from store_pipeline.generator.simulation import TRANSACTIONAL_TABLES, SimulatedDay, simulate
+from store_pipeline.generator.snapshot import write_snapshot
+from store_pipeline.generator.world import build_world
+from store_pipeline.pos_schema import snapshot_file_name
+
+Progress = Callable[[int, int], None]
+
+
+def generate_chain(config: GeneratorConfig, outbox: Path,
+                   progress: Progress | None = None) -> list[Path]:
+    """Simulate the chain and write one snapshot per business date; returns their paths in
+    date order. ``progress(done_days, total_days)`` is called after each snapshot."""
+    outbox = Path(outbox)
+    outbox.mkdir(parents=True, exist_ok=True)
+    world = build_world(config)
+    master = world.master_tables()
+    window: deque[SimulatedDay] = deque(maxlen=config.retention_days)
+    paths: list[Path] = []
+    for day in simulate(config, world):
+        window.append(day)
+        if day.day < config.first_date:
+            continue
+        history = {name: concat([d.rows[name] for d in window]) for name in TRANSACTIONAL_TABLES}
+        tables = {**master, **history, "ItemDynamic": day.item_dynamic}
+        paths.append(write_snapshot(outbox / snapshot_file_name(day.day), tables))
+        if progress is not None:
+            progress(len(paths), config.days)
+    return paths

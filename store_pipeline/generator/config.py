@@ -1,0 +1,56 @@
+"""What chain to simulate and for which dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+def _yesterday() -> date:
+    return date.today() - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """A simulated chain: ``days`` daily snapshots ending on ``end_date``.
+
+    The simulation starts ``retention_days - 1`` days before the first snapshot, so every
+    snapshot holds a full retention window of transactional history.
+    """
+
+    stores: int = 5
+    days: int = 35
+    end_date: date = field(default_factory=_yesterday)
+    seed: int = 42
+    retention_days: int = 7
+    transactions_per_store_day: int = 400
+    items: int = 800
+    customers_per_store: int = 1500
+
+    def __post_init__(self) -> None:
+        checks = {
+            "stores": 1 <= self.stores <= 999,
+            "days": self.days >= 1,
+            "retention_days": self.retention_days >= 1,
+            "transactions_per_store_day": self.transactions_per_store_day >= 1,
+            "items": 50 <= self.items <= 20_000,
+            "customers_per_store": self.customers_per_store >= 1,
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            raise ValueError(f"GeneratorConfig: out-of-range value for {', '.join(bad)}")
+
+    @property
+    def first_date(self) -> date:
+        """The business date of the first snapshot."""
+        return self.end_date - timedelta(days=self.days - 1)
+
+    @property
+    def history_start(self) -> date:
+        """The first simulated business date."""
+        return self.first_date - timedelta(days=self.retention_days - 1)
+
+    def simulated_dates(self) -> list[date]:
+        """Every simulated business date, in order."""
+        count = self.days + self.retention_days - 1
+        return [self.history_start + timedelta(days=k) for k in range(count)]

@@ -1,0 +1,59 @@
+"""The day loop: each simulated day's transactional rows and end-of-day stock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from store_pipeline.generator.columns import Columns, midnight, row_count
+from store_pipeline.generator.config import GeneratorConfig
+from store_pipeline.generator.ids import Ids
+from store_pipeline.generator.inventory import Inventory, initial_inventory
+from store_pipeline.generator.sales import ring_up
+from store_pipeline.generator.world import World
+from store_pipeline.pos_schema import POS_TABLES
+
+TRANSACTIONAL_TABLES = tuple(t.name for t in POS_TABLES if not t.is_snapshot)
+
+
+@dataclass(frozen=True)
+class SimulatedDay:
+    """One business date: its transactional rows by POS table name, and ItemDynamic at close."""
+
+    day: date
+    rows: dict[str, Columns]
+    item_dynamic: Columns
+
+    @property
+    def lines(self) -> int:
+        return row_count(self.rows["TransactionEntry"])
+
+
+def simulate_day(rng: np.random.Generator, world: World, inventory: Inventory, ids: Ids,
+                 day: date) -> SimulatedDay:
+    """Deliveries before opening, shifts and registers, sales, then the evening's reorders."""
+    stores, weekday, day0 = world.stores, day.weekday(), midnight(day)
+    receipts = inventory.receive(rng, world.catalog, day, stores.opens[:, weekday])
+    receipts["ID"] = ids.rows("PurchaseOrderEntry", row_count(receipts))
+    shifts = world.staff.work_day(rng, stores, weekday)
+    register_store = stores.register["StoreID"] - 1
+    batch = stores.batches(rng, weekday, day0, ids.numbers("Batch", register_store))
+    sales = ring_up(rng, world, day, shifts, inventory, ids, batch["BatchNumber"])
+    inventory.reorder(rng, day)
+    rows = {"Batch": batch, **sales,
+            "TimeClock": shifts.rows(day0, ids.rows("TimeClock", shifts.store.size)),
+            "PurchaseOrderEntry": receipts}
+    return SimulatedDay(day, rows, inventory.item_dynamic())
+
+
+def simulate(config: GeneratorConfig, world: World) -> Iterator[SimulatedDay]:
+    """Every simulated day of ``config`` in date order; each day has its own random stream."""
+    inventory = initial_inventory(np.random.default_rng([config.seed, 1]), world.catalog,
+                                  world.daily_units, config.history_start)
+    ids = Ids(world.stores.count)
+    for day in config.simulated_dates():
+        yield simulate_day(np.random.default_rng([config.seed, day.toordinal()]), world,
+                           inventory, ids, day)
