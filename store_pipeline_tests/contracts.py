@@ -1,0 +1,24 @@
+"""The export columns of DESIGN.md, written out independently of the code under test."""
+
+EXPORT_COLUMNS = {
+    "daily_sales_summary": (
+        "business_date,store_code,store_name,region,transactions,units_sold,gross_sales,discounts,"
+        "returns,net_sales,tax,total_collected,cost_of_goods,gross_margin,gross_margin_pct,"
+        "avg_transaction_value,units_per_transaction,labor_hours,sales_per_labor_hour,"
+        "net_sales_last_week,net_sales_same_day_last_year"
+    ),
+    "employee_hours": (
+        "business_date,store_code,employee_number,employee_name,position,shifts,hours_worked,"
+        "regular_hours,overtime_hours,labor_cost,transactions_handled,net_sales_handled,"
+        "sales_per_labor_hour"
+    ),
+    "product_performance": (
+        "business_date,store_code,sku,product_name,department,category,units_sold,units_returned,"
+        "net_sales,cost_of_goods,gross_margin,gross_margin_pct,rank_in_store,abc_class"
+    ),
+    "inventory_status": (
+        "business_date,store_code,sku,product_name,department,on_hand_units,on_hand_value,"
+        "avg_daily_units_28d,days_of_supply,reorder_point,below_reorder_point,is_stockout,"
+        "last_sold_date,days_since_last_sale,is_dead_stock,sell_through_pct_28d"
+    ),
+}

@@ -1,0 +1,205 @@
+"""The whole lineage on the embedded default: backup -> raw_pos -> dbt -> exports -> reports."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from store_pipeline.settings import load_settings
+from store_pipeline_tests.contracts import EXPORT_COLUMNS
+
+END = date(2026, 3, 10)
+DAYS = 10
+START = END - timedelta(days=DAYS - 1)
+CENT = Decimal("0.01")
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings()
+
+
+@pytest.fixture(scope="module")
+def built(settings):
+    """A 3-store chain generated and every asset materialised over its ten days."""
+    from store_pipeline.definitions import defs
+    from store_pipeline.generator import GeneratorConfig, generate_chain
+    from store_pipeline.instance import get_instance
+    from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
+    from store_pipeline.runner import materialize_range
+
+    generate_chain(GeneratorConfig(stores=3, days=DAYS, end_date=END, seed=11),
+                   outbox=settings.outbox)
+    partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
+                  "monthly": monthly_partitions}
+    instance = get_instance(settings)
+    runs = materialize_range(defs, partitions, START, END, instance, announce=lambda _: None)
+    assert [r.success for r in runs] == [True, True, True]
+    return instance
+
+
+def _digest(paths: list[Path]) -> dict[str, str]:
+    return {p.name + str(p.parent.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def _table_digests(warehouse: Path) -> dict[str, str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('raw_pos', 'marts') ORDER BY 1, 2"
+        ).fetchall()
+        return {
+            f"{s}.{t}": con.execute(
+                f'SELECT count(*), sum(hash(x)) FROM (SELECT * FROM {s}."{t}") x'
+            ).fetchone()
+            for s, t in tables
+        }
+    finally:
+        con.close()
+
+
+def test_every_stage_materialised(built, settings):
+    from dagster import AssetKey
+
+    for key in (["pos_backup"], ["raw_pos", "transaction"], ["marts", "fct_sales"],
+                ["marts", "rpt_daily_sales"], ["exports", "daily_sales_summary"],
+                ["reports", "sales_dashboard"]):
+        done = built.get_materialized_partitions(AssetKey(key))
+        assert {START.isoformat(), END.isoformat()} <= done, key
+    assert (settings.reports / "index.html").is_file()
+    assert (settings.reports / "plotly.min.js").is_file()
+    assert list((settings.reports / "monthly").glob("*/business_review.html"))
+    assert list((settings.reports / "weekly").glob("*/inventory_analysis.html"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPORT_COLUMNS))
+def test_export_columns_follow_the_contract(built, settings, name):
+    for day in (START, END):
+        path = settings.exports / day.isoformat() / f"{name}.csv"
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        assert header == EXPORT_COLUMNS[name]
+
+
+def _independent_daily_figures(snapshot: Path) -> dict[tuple[str, str], dict[str, Decimal]]:
+    """Net sales, transactions, units and tax per store and day straight from the POS tables."""
+    con = duckdb.connect(str(snapshot), read_only=True)
+    rows = con.execute("""
+        SELECT CAST(t.Time AS DATE) AS d, s.StoreCode,
+               sum(e.Price * e.Quantity) AS net_sales,
+               count(DISTINCT CASE WHEN e.Quantity > 0 THEN t.TransactionNumber END) AS trans,
+               sum(CASE WHEN e.Quantity > 0 THEN e.Quantity ELSE 0 END) AS units,
+               sum(e.SalesTax) AS tax
+        FROM dbo."Transaction" t
+        JOIN dbo.TransactionEntry e
+          ON e.StoreID = t.StoreID AND e.TransactionNumber = t.TransactionNumber
+        JOIN dbo.Store s ON s.ID = t.StoreID
+        WHERE t.Voided = 0
+        GROUP BY CAST(t.Time AS DATE), s.StoreCode
+    """).fetchall()
+    con.close()
+    return {
+        (d.isoformat(), code): {"net_sales": Decimal(str(n)).quantize(CENT),
+                                "transactions": Decimal(tr), "units_sold": Decimal(str(u)),
+                                "tax": Decimal(str(tx)).quantize(CENT)}
+        for d, code, n, tr, u, tx in rows
+    }
+
+
+def test_export_figures_equal_an_independent_computation(built, settings):
+    expected = _independent_daily_figures(settings.outbox / f"pos_{END:%Y%m%d}.duckdb")
+    checked = 0
+    for day in (END - timedelta(days=i) for i in range(7)):  # the snapshot's retention
+        path = settings.exports / day.isoformat() / "daily_sales_summary.csv"
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                want = expected.pop((row["business_date"], row["store_code"]))
+                for column, value in want.items():
+                    assert Decimal(row[column]) == value, (day, row["store_code"], column)
+                checked += 1
+    assert checked >= 7 * 3
+    assert not [k for k in expected if k[0] >= (END - timedelta(days=6)).isoformat()]
+
+
+def test_rematerialising_a_partition_changes_nothing(built, settings):
+    from store_pipeline.definitions import defs
+
+    files = sorted(settings.exports.rglob("*.csv")) + sorted(
+        (settings.reports / "daily" / END.isoformat()).glob("*.html"))
+    before_files, before_tables = _digest(files), _table_digests(settings.warehouse_path)
+    result = defs.resolve_job_def("daily_pipeline_job").execute_in_process(
+        instance=built, partition_key=END.isoformat())
+    assert result.success
+    assert _digest(files) == before_files
+    assert _table_digests(settings.warehouse_path) == before_tables
+
+
+_GATED_RUN = """
+import sys
+from store_pipeline.definitions import defs
+from store_pipeline.instance import get_instance
+from store_pipeline.settings import load_settings
+job, partition = sys.argv[1:3]
+instance = get_instance(load_settings())
+print("ready", flush=True)
+sys.stdin.readline()
+result = defs.resolve_job_def(job).execute_in_process(instance=instance, partition_key=partition)
+sys.exit(0 if result.success else 1)
+"""
+
+
+def _gated_run(job: str, partition: date) -> subprocess.Popen:
+    """A run in its own process, as the daemon launches it; it starts when told to."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _GATED_RUN, job, partition.isoformat()], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    _read_until(process, "ready")
+    return process
+
+
+def _read_until(process: subprocess.Popen, *needles: str) -> str:
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if all(n in line for n in needles):
+            return "".join(seen)
+    raise AssertionError("".join(seen)[-3000:])
+
+
+def _go(process: subprocess.Popen) -> None:
+    process.stdin.write("go\n")
+    process.stdin.flush()
+
+
+def test_overlapping_runs_queue_on_the_warehouse(built):
+    """Ingestion starts while the analytics run holds the warehouse: it waits, both succeed."""
+    analytics, ingestion = _gated_run("analytics_job", END), _gated_run("ingestion_job", END)
+    _go(analytics)
+    head = _read_until(analytics, "STEP_START", "store_dbt_models")  # dbt holds the warehouse
+    _go(ingestion)
+    ingestion_out = ingestion.communicate(timeout=300)[0]
+    analytics_out = head + analytics.communicate(timeout=300)[0]
+    assert analytics.returncode == 0, analytics_out[-3000:]
+    assert ingestion.returncode == 0, ingestion_out[-3000:]
+    assert "blocked by limit for pool warehouse" in ingestion_out
+
+
+def test_missing_backup_names_the_file_and_the_folder(built, settings):
+    from store_pipeline.definitions import defs
+
+    missing = (END + timedelta(days=3)).isoformat()
+    result = defs.resolve_job_def("ingestion_job").execute_in_process(
+        instance=built, partition_key=missing, raise_on_error=False)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = str(failure.event_specific_data.error)
+    assert "pos_20260313.duckdb" in message and str(settings.outbox) in message
