@@ -73,6 +73,10 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     pool=WAREHOUSE_POOL,
 )
 def store_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """``dbt build`` of the selected models and tests over the run's business dates."""
-    args = ["build", "--vars", json.dumps(dbt_vars(context))]
+    """``dbt build`` of the selected models and data tests over the run's business dates.
+
+    dbt unit tests check SQL logic, not data: they run in the test suite, not every night.
+    """
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars",
+            json.dumps(dbt_vars(context))]
     yield from dbt.cli(args, context=context).stream()
