@@ -10,7 +10,8 @@ from dagster_dbt import DbtCliResource
 from store_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.mssql import SqlServerWarehouse
-from store_pipeline.resources.outbox import LocalOutbox
+from store_pipeline.resources.outbox import LocalOutbox, Outbox
+from store_pipeline.resources.sftp import SftpOutbox
 from store_pipeline.resources.warehouse import DuckDBWarehouse, Warehouse
 from store_pipeline.settings import Settings
 
@@ -22,10 +23,17 @@ def build_warehouse(settings: Settings) -> Warehouse:
     return DuckDBWarehouse(path=str(settings.warehouse_path))
 
 
+def build_outbox(settings: Settings) -> Outbox:
+    """The POS host over SFTP when ``STORE_PIPELINE_SFTP_HOST`` is set, else a local folder."""
+    if os.environ.get("STORE_PIPELINE_SFTP_HOST"):
+        return SftpOutbox.from_env()
+    return LocalOutbox(path=str(settings.outbox))
+
+
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """The resources for the configuration in force."""
     return {
-        "outbox": LocalOutbox(path=str(settings.outbox)),
+        "outbox": build_outbox(settings),
         "warehouse": build_warehouse(settings),
         "data_home": DataHome(home=str(settings.home)),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
