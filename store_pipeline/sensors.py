@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -40,7 +41,8 @@ class OutboxPlan:
 
 def plan_outbox_runs(files: list[OutboxFile], cursor: OutboxCursor, pattern: str,
                      partition_keys: set[str]) -> OutboxPlan:
-    """Request a run for each backup whose size and mtime held still since the last poll."""
+    """Request a run for each backup that is complete: its ready marker is there, or its size
+    and mtime held still since the last poll."""
     requests, waiting, skipped, seen = [], [], [], {}
     for f in files:
         state = [float(f.size), f.mtime]
@@ -50,7 +52,7 @@ def plan_outbox_runs(files: list[OutboxFile], cursor: OutboxCursor, pattern: str
         if day is None or day.isoformat() not in partition_keys:
             skipped.append(f"{f.name} (no partition for its date)")
             continue
-        if cursor.seen.get(f.name) != state:
+        if not f.ready and cursor.seen.get(f.name) != state:
             seen[f.name] = state
             waiting.append(f.name)
             continue
@@ -75,7 +77,8 @@ def _skip_reason(plan: OutboxPlan, outbox: Outbox, listed: int) -> str:
     return f"no backup matching {outbox.pattern} in {outbox.describe()}"
 
 
-@dg.sensor(job=ingestion_job, minimum_interval_seconds=30,
+@dg.sensor(job=ingestion_job,
+           minimum_interval_seconds=int(os.environ.get("STORE_PIPELINE_SENSOR_INTERVAL", "30")),
            default_status=dg.DefaultSensorStatus.STOPPED,
            description="Starts ingestion as soon as a complete new backup is in the outbox.")
 def new_backup_sensor(context: dg.SensorEvaluationContext, outbox: Outbox):

@@ -72,3 +72,15 @@ def test_a_replaced_backup_is_taken_again(tmp_path: Path):
     result, _ = _tick(outbox, cursor)
     [request] = _requests(result)
     assert request.run_key.startswith("pos_20260310.duckdb:120:")
+
+
+def test_a_ready_marker_makes_a_backup_complete_at_once(tmp_path: Path):
+    outbox = LocalOutbox(path=str(tmp_path), ready_marker=".done")
+    (tmp_path / "pos_20260313.duckdb").write_bytes(b"x" * 10)
+    result, _ = _tick(outbox, None)
+    assert isinstance(result, dg.SkipReason) and "waiting" in result.skip_message
+    (tmp_path / "pos_20260313.duckdb.done").touch()
+    (tmp_path / "pos_20260314.duckdb").write_bytes(b"x" * 10)
+    (tmp_path / "pos_20260314.duckdb.done").touch()
+    result, _ = _tick(outbox, None)
+    assert sorted(r.partition_key for r in _requests(result)) == ["2026-03-13", "2026-03-14"]

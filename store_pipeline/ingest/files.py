@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +24,14 @@ class OutboxFile:
     name: str
     size: int
     mtime: float
+    ready: bool = False  # its ready-marker file is present: complete without waiting
+
+
+def with_markers(files: list[OutboxFile], names: set[str], marker: str) -> list[OutboxFile]:
+    """Flag the files whose ``<name><marker>`` exists among ``names`` (no marker: no flags)."""
+    if not marker:
+        return files
+    return [replace(f, ready=f.name + marker in names) for f in files]
 
 
 @dataclass(frozen=True)

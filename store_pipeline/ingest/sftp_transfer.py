@@ -23,7 +23,12 @@ from types import TracebackType
 import dagster as dg
 import paramiko
 
-from store_pipeline.ingest.files import OutboxFile, UnsafeFileName, check_file_name
+from store_pipeline.ingest.files import (
+    OutboxFile,
+    UnsafeFileName,
+    check_file_name,
+    with_markers,
+)
 from store_pipeline.resources.outbox import TransferError as OutboxTransferError
 from store_pipeline.resources.outbox import read_sidecar_sha256
 
@@ -206,8 +211,9 @@ def landing_paths(landing: Path, name: str) -> tuple[Path, Path]:
 
 
 def list_outbox(sftp: paramiko.SFTPClient, ep: Endpoint, remote_dir: str,
-                pattern: str) -> list[OutboxFile]:
-    """Regular files in ``remote_dir`` whose names match ``pattern``, sorted by name."""
+                pattern: str, marker: str = "") -> list[OutboxFile]:
+    """Regular files in ``remote_dir`` whose names match ``pattern``, sorted by name, flagged
+    ready when their ``marker`` companion file exists."""
     regex = re.compile(pattern)
     if "date" not in regex.groupindex:
         raise SftpError(f"file pattern {pattern!r} has no named group 'date'")
@@ -226,7 +232,8 @@ def list_outbox(sftp: paramiko.SFTPClient, ep: Endpoint, remote_dir: str,
             log.warning("skipping remote file: %s", exc)
             continue
         found.append(OutboxFile(entry.filename, entry.st_size or 0, float(entry.st_mtime or 0)))
-    return sorted(found, key=lambda f: f.name)
+    found.sort(key=lambda f: f.name)
+    return with_markers(found, {e.filename for e in entries}, marker)
 
 
 def describe(sftp: paramiko.SFTPClient, ep: Endpoint, path: str) -> RemoteFile:

@@ -16,6 +16,7 @@ from store_pipeline.ingest.files import (
     OutboxFile,
     check_file_name,
     sha256_of,
+    with_markers,
 )
 
 
@@ -50,6 +51,7 @@ class Outbox(dg.ConfigurableResource):
     """Where backups are listed and fetched from: a local folder or an SFTP server."""
 
     pattern: str = DEFAULT_PATTERN
+    ready_marker: str = ""  # e.g. ".done": a backup with this companion file is complete
 
     def list_files(self) -> list[OutboxFile]:
         raise NotImplementedError
@@ -72,12 +74,10 @@ class LocalOutbox(Outbox):
         if not folder.is_dir():
             return []
         regex = re.compile(self.pattern)
-        files = []
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.is_file() and regex.match(entry.name):
-                stat = entry.stat()
-                files.append(OutboxFile(entry.name, stat.st_size, stat.st_mtime))
-        return files
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        files = [OutboxFile(e.name, e.stat().st_size, e.stat().st_mtime)
+                 for e in entries if e.is_file() and regex.match(e.name)]
+        return with_markers(files, {e.name for e in entries}, self.ready_marker)
 
     def describe(self) -> str:
         return str(Path(self.path).resolve())

@@ -27,7 +27,8 @@ def build_outbox(settings: Settings) -> Outbox:
     """The POS host over SFTP when ``STORE_PIPELINE_SFTP_HOST`` is set, else a local folder."""
     if os.environ.get("STORE_PIPELINE_SFTP_HOST"):
         return SftpOutbox.from_env()
-    return LocalOutbox(path=str(settings.outbox))
+    return LocalOutbox(path=str(settings.outbox),
+                       ready_marker=os.environ.get("STORE_PIPELINE_OUTBOX_READY_MARKER", ""))
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:

@@ -40,6 +40,7 @@ PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
 _REQUIRED_ENV = {"host": "HOST", "user": "USER", "known_hosts": "KNOWN_HOSTS",
                  "remote_dir": "REMOTE_DIR"}
 _OPTIONAL_ENV = {"port": "PORT", "key_file": "KEY_FILE", "pattern": "PATTERN",
+                 "ready_marker": "READY_MARKER",
                  "after_transfer": "AFTER_TRANSFER"}
 T = TypeVar("T")
 log = dg.get_dagster_logger(__name__)
@@ -94,7 +95,8 @@ class SftpOutbox(Outbox):
         endpoint = self._endpoint()
         return self._with_retries(
             f"list {self.remote_dir}",
-            lambda sftp: list_outbox(sftp, endpoint, self.remote_dir, self.pattern))
+            lambda sftp: list_outbox(sftp, endpoint, self.remote_dir, self.pattern,
+                                     self.ready_marker))
 
     def fetch(self, name: str, landing: Path, expected_size: int | None = None) -> FetchResult:
         """Download ``name`` to ``landing/<name>`` via ``<name>.part``, resuming after drops.
