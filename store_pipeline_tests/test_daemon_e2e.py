@@ -86,7 +86,8 @@ def _webserver_up(port: int) -> bool:
 def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_path):
     home = tmp_path / "home"
     (home / "dagster_home").mkdir(parents=True)
-    shutil.copyfile(REPO / "store_pipeline" / "dagster.yaml", home / "dagster_home" / "dagster.yaml")
+    shutil.copyfile(REPO / "store_pipeline" / "dagster.yaml",
+                    home / "dagster_home" / "dagster.yaml")
     env = _environment(home, sshd)
     workspace = str(REPO / "workspace.yaml")
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
