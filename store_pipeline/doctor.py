@@ -213,8 +213,18 @@ def check_port(name: str, host: str, port: int) -> Finding:
     return _ok(name)
 
 
+def check_sftp_session(outbox: SftpOutbox) -> Finding:
+    """An SSH session opens with the pinned host key and lists the outbox."""
+    try:
+        files = outbox.list_files()
+    except SftpError as error:
+        return _problem("SFTP session", str(error),
+                        "fix what the message names: the host key, the login or the folder")
+    return _ok(f"SFTP session ({len(files)} backup(s) in {outbox.describe()})")
+
+
 def sftp_findings() -> list[Finding]:
-    """File and port checks of the SFTP outbox (no SSH session is opened)."""
+    """The SFTP outbox: settings, known_hosts, key file, port, then a real session."""
     try:
         outbox = SftpOutbox.from_env()
     except (SftpError, ValueError) as error:
@@ -226,6 +236,8 @@ def sftp_findings() -> list[Finding]:
     if outbox.key_file:
         findings.append(check_key_file(Path(outbox.key_file).expanduser()))
     findings.append(check_port("SFTP port", outbox.host, outbox.port))
+    if all(f.ok for f in findings):
+        findings.append(check_sftp_session(outbox))
     return findings
 
 

@@ -6,6 +6,7 @@ checks use files and loopback ports only.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import sys
 import types
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from store_pipeline.doctor import Finding, collect_findings, run_doctor
 from store_pipeline.resources.mssql import SqlServerConfigError, SqlServerWarehouse
+from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 
 SECRET = "s3cr;t}pw"
 _CLEARED = ("STORE_PIPELINE_WAREHOUSE", "STORE_PIPELINE_SFTP_HOST", "STORE_PIPELINE_SFTP_PORT",
@@ -269,25 +271,31 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def sftp(env, tmp_path, listener) -> pytest.MonkeyPatch:
-    """A good SFTP configuration: trusted host key, private key file, a port that answers."""
+def sftp(env, tmp_path, sshd) -> pytest.MonkeyPatch:
+    """A good SFTP configuration against a real sshd, with files the test may spoil."""
     known_hosts, key_file = tmp_path / "known_hosts", tmp_path / "id_ed25519"
-    known_hosts.write_text(f"[127.0.0.1]:{listener} {_public_key()}\n")
-    key_file.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    shutil.copyfile(sshd.known_hosts, known_hosts)
+    shutil.copyfile(sshd.key_file, key_file)
     key_file.chmod(0o600)
-    for var, value in (("HOST", "127.0.0.1"), ("PORT", str(listener)), ("USER", "pos"),
-                       ("KNOWN_HOSTS", str(known_hosts)), ("REMOTE_DIR", "/outbox"),
+    for var, value in (("HOST", sshd.host), ("PORT", str(sshd.port)), ("USER", sshd.user),
+                       ("KNOWN_HOSTS", str(known_hosts)), ("REMOTE_DIR", str(sshd.outbox)),
                        ("KEY_FILE", str(key_file))):
         env.setenv(f"STORE_PIPELINE_SFTP_{var}", value)
     return env
 
 
-def test_sftp_all_good(sftp):
+def test_sftp_all_good(sftp, sshd):
     lines: list[str] = []
     assert run_doctor(lines.append) == 0
     assert [line[6:] for line in lines if "SFTP" in line] == [
-        "SFTP settings", "SFTP known_hosts", "SFTP key file", "SFTP port"]
+        "SFTP settings", "SFTP known_hosts", "SFTP key file", "SFTP port",
+        f"SFTP session (0 backup(s) in sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.outbox})"]
     assert "POS outbox" not in "".join(lines)  # the local outbox is not used
+
+
+def test_a_changed_host_key_fails_the_session(sftp, tmp_path, sshd):
+    (tmp_path / "known_hosts").write_text(f"[127.0.0.1]:{sshd.port} {_public_key()}\n")
+    assert_problem("SFTP session", "host key", "the host key")
 
 
 def test_sftp_settings_missing(sftp):
@@ -296,19 +304,22 @@ def test_sftp_settings_missing(sftp):
                    "set the STORE_PIPELINE_SFTP_* variables")
 
 
-def test_known_hosts_missing(sftp, tmp_path, listener):
+def test_known_hosts_missing(sftp, tmp_path, sshd):
+    listener = sshd.port
     (tmp_path / "known_hosts").unlink()
     assert_problem("SFTP known_hosts", f"{tmp_path / 'known_hosts'} does not exist",
                    f"ssh-keyscan -p {listener} 127.0.0.1 >> {tmp_path / 'known_hosts'}")
 
 
-def test_known_hosts_without_the_port(sftp, tmp_path, listener):
+def test_known_hosts_without_the_port(sftp, tmp_path, sshd):
+    listener = sshd.port
     (tmp_path / "known_hosts").write_text(f"127.0.0.1 {_public_key()}\n")  # port 22 only
     assert_problem("SFTP known_hosts", f"has no entry for [127.0.0.1]:{listener}",
                    f"to trust [127.0.0.1]:{listener}, compare the server's fingerprint")
 
 
-def test_hashed_known_hosts_entries_count(sftp, tmp_path, listener):
+def test_hashed_known_hosts_entries_count(sftp, tmp_path, sshd):
+    listener = sshd.port
     hashed = paramiko.HostKeys.hash_host(f"[127.0.0.1]:{listener}")
     (tmp_path / "known_hosts").write_text(f"{hashed} {_public_key()}\n")
     assert finding("SFTP known_hosts").ok

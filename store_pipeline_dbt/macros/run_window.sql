@@ -1,0 +1,74 @@
+{#
+    The run window: the business dates a run (re)builds, from the vars min_date and max_date
+    (YYYY-MM-DD, both inclusive). Without them the window is the whole history.
+
+    in_run_window(column, lookback_days)  predicate for models and tests; lookback_days widens
+                                          the window backwards for KPIs that read history
+    up_to_run_end(column)                 predicate "at or before max_date" (dimension state)
+    delete_run_window()                   pre-hook of incremental marts: delete the window's
+                                          rows so that the append that follows replaces them
+#}
+
+{% macro run_window_date(name) %}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set text = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ " must be a date written YYYY-MM-DD, got '" ~ text ~ "'") }}
+    {%- endif -%}
+    {{ return(modules.datetime.date.fromisoformat(text)) }}
+{% endmacro %}
+
+
+{% macro run_window() %}
+    {%- set first_day = run_window_date('min_date') -%}
+    {%- set last_day = run_window_date('max_date') -%}
+    {%- if first_day is not none and last_day is not none and first_day > last_day -%}
+        {{ exceptions.raise_compiler_error(
+            "min_date " ~ first_day ~ " is after max_date " ~ last_day) }}
+    {%- endif -%}
+    {{ return({'first_day': first_day, 'last_day': last_day}) }}
+{% endmacro %}
+
+
+{% macro date_literal(value) -%}
+    cast('{{ value }}' as date)
+{%- endmacro %}
+
+
+{% macro in_run_window(column, lookback_days=0) -%}
+    {%- set window = run_window() -%}
+    {%- set conditions = [] -%}
+    {%- if window.first_day is not none -%}
+        {%- set first_day = window.first_day - modules.datetime.timedelta(days=lookback_days) -%}
+        {%- do conditions.append(column ~ ' >= ' ~ date_literal(first_day)) -%}
+    {%- endif -%}
+    {%- if window.last_day is not none -%}
+        {%- do conditions.append(column ~ ' <= ' ~ date_literal(window.last_day)) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        ({{ conditions | join(' and ') }})
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro up_to_run_end(column) -%}
+    {%- set window = run_window() -%}
+    {%- if window.last_day is not none -%}
+        {{ column }} <= {{ date_literal(window.last_day) }}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_run_window(date_column='business_date') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ in_run_window(date_column) }}
+    {%- endif -%}
+{%- endmacro %}
