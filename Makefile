@@ -22,6 +22,7 @@ test: install dbt-parse lint
 
 lint: install
 	$(RUN) ruff check .
+	$(RUN) sqlfluff lint --disable-progress-bar store_pipeline_dbt/models
 
 ui: install
 	$(RUN) store-pipeline ui
