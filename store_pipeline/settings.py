@@ -22,6 +22,7 @@ class Settings:
     outbox: Path
     timezone: str
     start_date: date
+    warehouse: str = "duckdb"  # or "sqlserver": also the dbt target
 
     @property
     def landing(self) -> Path:
@@ -57,4 +58,6 @@ def load_settings() -> Settings:
     timezone = os.environ.get("STORE_PIPELINE_TIMEZONE", DEFAULT_TIMEZONE)
     ZoneInfo(timezone)  # fail early on an unknown zone
     start = date.fromisoformat(os.environ.get("STORE_PIPELINE_START_DATE", DEFAULT_START_DATE))
-    return Settings(home=home, outbox=outbox, timezone=timezone, start_date=start)
+    warehouse = os.environ.get("STORE_PIPELINE_WAREHOUSE", "duckdb").strip().lower()
+    return Settings(home=home, outbox=outbox, timezone=timezone, start_date=start,
+                    warehouse=warehouse)

@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets: one ``@dbt_assets`` over daily partitions, tests as checks."""
 
 import json
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from store_pipeline.freshness import DAILY_BY_0500
 from store_pipeline.partitions import daily_partitions, window_dates
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL
+from store_pipeline.settings import load_settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "store_pipeline_dbt"
 # The dbt installed beside this interpreter, whether or not its bin/ is on PATH.
@@ -21,7 +21,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
-    target=os.environ.get("STORE_PIPELINE_DBT_TARGET", "duckdb"),
+    target=load_settings().warehouse,
 )
 
 

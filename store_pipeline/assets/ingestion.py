@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from store_pipeline.freshness import DAILY_BY_0300
-from store_pipeline.ingest.files import DEFAULT_PATTERN, OutboxFile, business_date_of, sha256_of
+from store_pipeline.ingest.files import OutboxFile, business_date_of, sha256_of
 from store_pipeline.ingest.restore import dates_between
 from store_pipeline.partitions import daily_partitions, window_dates
 from store_pipeline.pos_schema import POS_TABLES
@@ -101,13 +101,13 @@ RAW_POS_SPECS = [
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
-def raw_pos(context: dg.AssetExecutionContext, warehouse: Warehouse, data_home: DataHome):
+def raw_pos(context: dg.AssetExecutionContext, warehouse: Warehouse, data_home: DataHome,
+            outbox: Outbox):
     """Restore each landed backup and land its business date's rows in raw_pos."""
     days = dates_between(*window_dates(context))
-    landed = _by_date(
-        [OutboxFile(p.name, p.stat().st_size, 0.0) for p in data_home.landing.glob("pos_*")],
-        DEFAULT_PATTERN,
-    )
+    in_landing = [OutboxFile(p.name, p.stat().st_size, 0.0)
+                  for p in data_home.landing.glob("*") if p.is_file()]
+    landed = _by_date(in_landing, outbox.pattern)
     _require(landed, days, str(data_home.landing), "landed backup")
     totals = {t.raw_name: 0 for t in POS_TABLES}
     for day in days:

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from store_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
+from store_pipeline.ingest.files import DEFAULT_PATTERN
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.mssql import SqlServerWarehouse
 from store_pipeline.resources.outbox import LocalOutbox, Outbox
@@ -18,17 +19,19 @@ from store_pipeline.settings import Settings
 
 def build_warehouse(settings: Settings) -> Warehouse:
     """DuckDB unless ``STORE_PIPELINE_WAREHOUSE=sqlserver``."""
-    if os.environ.get("STORE_PIPELINE_WAREHOUSE", "duckdb").lower() == "sqlserver":
+    if settings.warehouse == "sqlserver":
         return SqlServerWarehouse.from_env()
     return DuckDBWarehouse(path=str(settings.warehouse_path))
 
 
 def build_outbox(settings: Settings) -> Outbox:
-    """The POS host over SFTP when ``STORE_PIPELINE_SFTP_HOST`` is set, else a local folder."""
+    """The POS host over SFTP when ``STORE_PIPELINE_SFTP_HOST`` is set, else a local folder;
+    either way with the file-name pattern and ready marker of ``STORE_PIPELINE_OUTBOX_*``."""
+    naming = {"pattern": os.environ.get("STORE_PIPELINE_OUTBOX_PATTERN") or DEFAULT_PATTERN,
+              "ready_marker": os.environ.get("STORE_PIPELINE_OUTBOX_READY_MARKER", "")}
     if os.environ.get("STORE_PIPELINE_SFTP_HOST"):
-        return SftpOutbox.from_env()
-    return LocalOutbox(path=str(settings.outbox),
-                       ready_marker=os.environ.get("STORE_PIPELINE_OUTBOX_READY_MARKER", ""))
+        return SftpOutbox.from_env().model_copy(update=naming)
+    return LocalOutbox(path=str(settings.outbox), **naming)
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:

@@ -39,9 +39,7 @@ ENV_PREFIX = "STORE_PIPELINE_SFTP_"
 PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
 _REQUIRED_ENV = {"host": "HOST", "user": "USER", "known_hosts": "KNOWN_HOSTS",
                  "remote_dir": "REMOTE_DIR"}
-_OPTIONAL_ENV = {"port": "PORT", "key_file": "KEY_FILE", "pattern": "PATTERN",
-                 "ready_marker": "READY_MARKER",
-                 "after_transfer": "AFTER_TRANSFER"}
+_OPTIONAL_ENV = {"port": "PORT", "key_file": "KEY_FILE", "after_transfer": "AFTER_TRANSFER"}
 T = TypeVar("T")
 log = dg.get_dagster_logger(__name__)
 
