@@ -11,6 +11,9 @@ import dagster as dg
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
+# Stage progress (INFO) on the console; the run's full event log stays in the instance.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
 # (job, the partitioning it runs over) in the order a range must be built.
 RANGE_JOBS = (
     ("daily_pipeline_job", "daily"),
@@ -54,6 +57,7 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
             continue
         announce(f"{job_name}: {keys[0]} .. {keys[-1]} ({len(keys)} partitions, one run)")
         result = defs.resolve_job_def(job_name).execute_in_process(
+            run_config=QUIET_CONSOLE,
             instance=instance,
             tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]},
             raise_on_error=False,
