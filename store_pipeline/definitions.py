@@ -7,27 +7,35 @@ import dagster as dg
 from store_pipeline.assets.dbt import store_dbt_models
 from store_pipeline.assets.exports import csv_exports
 from store_pipeline.assets.ingestion import pos_backup, raw_pos
+from store_pipeline.assets.notifications import (
+    daily_emails,
+    monthly_emails,
+    pipeline_health,
+    weekly_emails,
+)
 from store_pipeline.assets.reports import business_review, daily_reports, weekly_reports
 from store_pipeline.jobs import (
     analytics_job,
     daily_pipeline_job,
+    health_job,
     ingestion_job,
     monthly_reports_job,
     weekly_reports_job,
 )
+from store_pipeline.monitoring import ALERT_SENSORS, health_schedule
 from store_pipeline.resources.select import build_resources
 from store_pipeline.schedules import SCHEDULES
 from store_pipeline.sensors import new_backup_sensor
 from store_pipeline.settings import load_settings
 
 ASSETS = [pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
-          business_review]
+          business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health]
 
 defs = dg.Definitions(
     assets=ASSETS,
     jobs=[ingestion_job, analytics_job, daily_pipeline_job, weekly_reports_job,
-          monthly_reports_job],
-    schedules=SCHEDULES,
-    sensors=[new_backup_sensor],
+          monthly_reports_job, health_job],
+    schedules=[*SCHEDULES, health_schedule],
+    sensors=[new_backup_sensor, *ALERT_SENSORS],
     resources=build_resources(load_settings()),
 )

@@ -1,4 +1,5 @@
-"""Resources chosen by configuration: the outbox, the warehouse, dbt and the data home."""
+"""Resources chosen by configuration: the outbox, the warehouse, dbt, the data home and
+notifications (SMTP, subscriptions, alert webhook)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from dagster_dbt import DbtCliResource
 
 from store_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
 from store_pipeline.ingest.files import DEFAULT_PATTERN
+from store_pipeline.notify.config import Notifications
+from store_pipeline.notify.smtp import SmtpMailer
+from store_pipeline.notify.webhook import AlertWebhook
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.mssql import SqlServerWarehouse
 from store_pipeline.resources.outbox import LocalOutbox, Outbox
@@ -42,4 +46,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "data_home": DataHome(home=str(settings.home)),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
                               target=dbt_project.target, dbt_executable=DBT_EXECUTABLE),
+        "mailer": SmtpMailer.from_env(),
+        "notifications": Notifications.from_env(),
+        "alert_webhook": AlertWebhook.from_env(),
     }

@@ -1,0 +1,139 @@
+"""E-mails after the reports (daily, weekly, monthly) and the pipeline-health report for IT."""
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from store_pipeline.notify.config import Notifications
+from store_pipeline.notify.delivery import (
+    Outcome,
+    Planned,
+    RangePolicy,
+    partitions_to_email,
+    send_planned,
+)
+from store_pipeline.notify.health_page import write_health_report
+from store_pipeline.notify.ledger import SentLedger
+from store_pipeline.notify.smtp import SmtpMailer
+from store_pipeline.notify.stakeholders import plan_daily, plan_monthly, plan_weekly
+from store_pipeline.notify.subscriptions import (
+    C_SUITE,
+    REGIONAL_DIRECTOR,
+    STORE_MANAGER,
+    Subscriber,
+    with_role,
+)
+from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
+from store_pipeline.reports.data import Fetch
+from store_pipeline.resources.data_home import DataHome
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
+
+Plan = Callable[[Fetch, str, list[Subscriber], Path, str, Outcome], Iterator[Planned]]
+
+
+class EmailConfig(dg.Config):
+    """How a run over several partitions (a backfill) e-mails; a one-partition run always does.
+    Nothing already in the ledger is sent again unless ``resend``."""
+
+    range_policy: RangePolicy = Field(
+        default="newest",
+        description="newest: only the range's last partition, and only if it is the newest "
+                    "complete period (catching up after an outage); all: every partition; "
+                    "none: no e-mails.",
+    )
+    resend: bool = Field(default=False, description="Send again what was already sent, e.g. "
+                                                    "after a data fix.")
+
+
+def _ledger(data_home: DataHome) -> SentLedger:
+    return SentLedger(Path(data_home.home) / "notifications" / "sent.sqlite")
+
+
+def _email(context: dg.AssetExecutionContext, config: EmailConfig, role: str, plan: Plan,
+           warehouse: Warehouse, data_home: DataHome, mailer: SmtpMailer,
+           notifications: Notifications) -> dg.MaterializeResult:
+    """Send the run's e-mails to everyone with ``role``, as ``plan`` lays them out."""
+    outcome = Outcome()
+    recipients = with_role(notifications.subscribers(), role)
+    keys, skipped = partitions_to_email(context.partition_keys, context.assets_def.partitions_def,
+                                        config.range_policy, datetime.now(UTC))
+    if not recipients:
+        outcome.notes.append(f"no subscriptions for {role}")
+        keys = []
+    elif not mailer.enabled:
+        outcome.notes.append("e-mail off: STORE_PIPELINE_SMTP_HOST is not set")
+        keys = []
+    if skipped:
+        outcome.notes.append(f"skipped: backfill of {len(skipped)} partitions "
+                             f"({skipped[0]} .. {skipped[-1]}; range_policy "
+                             f"{config.range_policy})")
+    if keys:
+        with warehouse.reader(log=context.log.info) as fetch:
+            planned = (item for key in keys for item in plan(
+                fetch, key, recipients, data_home.reports, notifications.reports_url, outcome))
+            send_planned(mailer, _ledger(data_home), planned, config.resend, context.log.info,
+                         outcome)
+    for warning in outcome.warnings:
+        context.log.warning(warning)
+    context.log.info(outcome.summary())
+    return dg.MaterializeResult(metadata=outcome.metadata())
+
+
+def _email_asset(name: str, reports: list[str], partitions_def: dg.PartitionsDefinition,
+                 what: str):
+    return dg.asset(
+        key=["notifications", name],
+        deps=[dg.AssetKey(["reports", report]) for report in reports],
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
+        group_name="notifications",
+        kinds={"email"},
+        description=what,
+    )
+
+
+@_email_asset("daily_emails", ["sales_dashboard", "employee_productivity"], daily_partitions,
+              "Each store manager's day (net sales, transactions, ATV vs last week) with the "
+              "sales dashboard.")
+def daily_emails(context: dg.AssetExecutionContext, config: EmailConfig, warehouse: Warehouse,
+                 data_home: DataHome, mailer: SmtpMailer,
+                 notifications: Notifications) -> dg.MaterializeResult:
+    return _email(context, config, STORE_MANAGER, plan_daily, warehouse, data_home, mailer,
+                  notifications)
+
+
+@_email_asset("weekly_emails", ["inventory_analysis"], weekly_partitions,
+              "Each regional director's stockouts and dead stock with the inventory analysis.")
+def weekly_emails(context: dg.AssetExecutionContext, config: EmailConfig, warehouse: Warehouse,
+                  data_home: DataHome, mailer: SmtpMailer,
+                  notifications: Notifications) -> dg.MaterializeResult:
+    return _email(context, config, REGIONAL_DIRECTOR, plan_weekly, warehouse, data_home,
+                  mailer, notifications)
+
+
+@_email_asset("monthly_emails", ["business_review"], monthly_partitions,
+              "The C-suite's month (net sales, gross margin) with the business review.")
+def monthly_emails(context: dg.AssetExecutionContext, config: EmailConfig,
+                   warehouse: Warehouse, data_home: DataHome, mailer: SmtpMailer,
+                   notifications: Notifications) -> dg.MaterializeResult:
+    return _email(context, config, C_SUITE, plan_monthly, warehouse, data_home, mailer,
+                  notifications)
+
+
+@dg.asset(
+    key=["reports", "pipeline_health"],
+    group_name="reports",
+    kinds={"html"},
+    description="For IT operations: runs and durations per job (30 days), failures with their "
+                "error, missing partitions, freshness state.",
+)
+def pipeline_health(context: dg.AssetExecutionContext,
+                    data_home: DataHome) -> dg.MaterializeResult:
+    from store_pipeline.definitions import defs  # the code location; it imports this module
+
+    path = write_health_report(context.instance, defs.resolve_asset_graph(), data_home.reports)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})
