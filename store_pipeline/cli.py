@@ -26,14 +26,18 @@ def _yesterday(settings: Settings) -> date:
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     """Write one POS snapshot per business date into the outbox."""
     from store_pipeline.generator import GeneratorConfig, generate_chain
+    from store_pipeline.generator.dirty import MANIFEST_NAME
 
     end = args.end_date or _yesterday(settings)
     outbox = Path(args.outbox) if args.outbox else settings.outbox
-    config = GeneratorConfig(stores=args.stores, days=args.days, end_date=end, seed=args.seed)
+    config = GeneratorConfig(stores=args.stores, days=args.days, end_date=end, seed=args.seed,
+                             dirty=args.dirty)
     with tqdm(total=args.days, unit="day", desc="generating", disable=args.quiet) as bar:
         paths = generate_chain(config, outbox=outbox,
                                progress=lambda done, total: bar.update(done - bar.n))
     print(f"{len(paths)} snapshots in {outbox} ({paths[0].name} .. {paths[-1].name})")
+    if args.dirty:
+        print(f"dirty rows listed in {outbox / MANIFEST_NAME}")
     return 0
 
 
@@ -73,7 +77,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["STORE_PIPELINE_START_DATE"] = start.isoformat()
         settings = load_settings()
     gen = argparse.Namespace(stores=args.stores, days=args.days, end_date=end, seed=args.seed,
-                             outbox=None, quiet=False)
+                             outbox=None, quiet=False, dirty=False)
     cmd_generate(gen, settings)
     status = _run_range(settings, start, end)
     if status == 0:
@@ -94,6 +98,18 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     return 0  # not reached
 
 
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the pipeline-health report (runs, failures, missing partitions, freshness)."""
+    from store_pipeline.definitions import defs
+    from store_pipeline.instance import get_instance
+    from store_pipeline.notify.health_page import write_health_report
+
+    path = write_health_report(get_instance(settings), defs.resolve_asset_graph(),
+                               settings.reports)
+    print(f"Pipeline health: {path}")
+    return 0
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Check the configuration in force and say how to fix each problem."""
     from store_pipeline.doctor import run_doctor
@@ -112,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--outbox", default=None, help="default: STORE_PIPELINE_OUTBOX")
     gen.add_argument("--quiet", action="store_true")
+    gen.add_argument("--dirty", action="store_true",
+                     help="add orphan lines, unknown items, duplicates and other faults of real "
+                          "backups, listed in the outbox's dirty_manifest.csv")
     gen.set_defaults(func=cmd_generate)
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
@@ -128,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help=cmd_ui.__doc__)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+
+    health = sub.add_parser("health", help=cmd_health.__doc__)
+    health.set_defaults(func=cmd_health)
 
     doctor = sub.add_parser("doctor", help=cmd_doctor.__doc__)
     doctor.set_defaults(func=cmd_doctor)

@@ -192,7 +192,7 @@ def test_landing_a_transactional_table():
         "[business_date]) SELECT s.[StoreID], s.[TransactionNumber], s.[BatchNumber], "
         "s.[RegisterID], s.[CashierID], s.[CustomerID], s.[Time], s.[Total], s.[SalesTax], "
         "s.[Voided], ? FROM [pos_restore].[dbo].[Transaction] AS s "
-        "WHERE CAST(s.[Time] AS date) = ?",
+        "WHERE CAST(s.[Time] AS date) >= ?",
         (D, D))
 
 
@@ -204,7 +204,7 @@ def test_landing_tender_entries_through_their_transaction():
         "s.[TenderID], s.[Amount], ? FROM [pos_restore].[dbo].[TenderEntry] AS s "
         "WHERE EXISTS (SELECT 1 FROM [pos_restore].[dbo].[Transaction] AS t "
         "WHERE t.[StoreID] = s.[StoreID] AND t.[TransactionNumber] = s.[TransactionNumber] "
-        "AND CAST(t.[Time] AS date) = ?)",
+        "AND CAST(t.[Time] AS date) >= ?)",
         (D, D))
     assert parsed(insert.sql).find(exp.Exists) is not None
 

@@ -2,7 +2,8 @@
 
 ``generate_chain(GeneratorConfig(...), outbox)`` writes ``pos_YYYYMMDD.duckdb`` files holding
 every table of ``store_pipeline.pos_schema.POS_TABLES``; ``simulate`` yields the days without
-writing them.
+writing them. ``GeneratorConfig(dirty=True)`` adds the faults of real backups and a manifest of
+them (``store_pipeline.generator.dirty``).
 """
 
 from store_pipeline.generator.chain import generate_chain

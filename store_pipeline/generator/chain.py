@@ -8,6 +8,7 @@ from pathlib import Path
 
 from store_pipeline.generator.columns import concat
 from store_pipeline.generator.config import GeneratorConfig
+from store_pipeline.generator.dirty import DirtyData, write_manifest
 from store_pipeline.generator.simulation import TRANSACTIONAL_TABLES, SimulatedDay, simulate
 from store_pipeline.generator.snapshot import write_snapshot
 from store_pipeline.generator.world import build_world
@@ -19,20 +20,27 @@ Progress = Callable[[int, int], None]
 def generate_chain(config: GeneratorConfig, outbox: Path,
                    progress: Progress | None = None) -> list[Path]:
     """Simulate the chain and write one snapshot per business date; returns their paths in
-    date order. ``progress(done_days, total_days)`` is called after each snapshot."""
+    date order. ``progress(done_days, total_days)`` is called after each snapshot. A dirty
+    chain (``config.dirty``) also writes the manifest of its dirty rows into the outbox."""
     outbox = Path(outbox)
     outbox.mkdir(parents=True, exist_ok=True)
     world = build_world(config)
     master = world.master_tables()
+    dirt = DirtyData(config) if config.dirty else None
     window: deque[SimulatedDay] = deque(maxlen=config.retention_days)
     paths: list[Path] = []
     for day in simulate(config, world):
+        if dirt is not None:
+            day = dirt.spoil(day)
         window.append(day)
         if day.day < config.first_date:
             continue
         history = {name: concat([d.rows[name] for d in window]) for name in TRANSACTIONAL_TABLES}
         tables = {**master, **history, "ItemDynamic": day.item_dynamic}
+        if dirt is not None:
+            tables = dirt.add_future_transactions(day.day, tables)
         paths.append(write_snapshot(outbox / snapshot_file_name(day.day), tables))
         if progress is not None:
             progress(len(paths), config.days)
+    write_manifest(outbox, dirt)
     return paths

@@ -15,7 +15,8 @@ class GeneratorConfig:
     """A simulated chain: ``days`` daily snapshots ending on ``end_date``.
 
     The simulation starts ``retention_days - 1`` days before the first snapshot, so every
-    snapshot holds a full retention window of transactional history.
+    snapshot holds a full retention window of transactional history. ``dirty`` adds the faults
+    of real backups at ``dirty_rate`` (see ``store_pipeline.generator.dirty``).
     """
 
     stores: int = 5
@@ -26,6 +27,8 @@ class GeneratorConfig:
     transactions_per_store_day: int = 400
     items: int = 800
     customers_per_store: int = 1500
+    dirty: bool = False
+    dirty_rate: float = 0.002
 
     def __post_init__(self) -> None:
         checks = {
@@ -35,6 +38,7 @@ class GeneratorConfig:
             "transactions_per_store_day": self.transactions_per_store_day >= 1,
             "items": 50 <= self.items <= 20_000,
             "customers_per_store": self.customers_per_store >= 1,
+            "dirty_rate": 0.0 < self.dirty_rate <= 0.05,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

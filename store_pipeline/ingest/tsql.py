@@ -215,13 +215,13 @@ def ensure_raw_table_sql(table: PosTable) -> str:
 
 def _date_filter(table: PosTable, database: str) -> str:
     if table.date_column:
-        return f" WHERE CAST(s.{quote(table.date_column)} AS date) = ?"
+        return f" WHERE CAST(s.{quote(table.date_column)} AS date) >= ?"
     if table.is_snapshot:
         return ""
     transactions = qualified(database, _SOURCE_SCHEMA, "Transaction")
     return (f" WHERE EXISTS (SELECT 1 FROM {transactions} AS t "
             "WHERE t.[StoreID] = s.[StoreID] AND t.[TransactionNumber] = s.[TransactionNumber] "
-            "AND CAST(t.[Time] AS date) = ?)")
+            "AND CAST(t.[Time] AS date) >= ?)")
 
 
 def landing_statements(table: PosTable, database: str,
