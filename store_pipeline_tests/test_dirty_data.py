@@ -116,7 +116,7 @@ def test_each_quarantine_model_holds_exactly_the_injected_rows(warehouse, manife
 
 def test_summary_counts_every_quarantine_model_per_date(warehouse):
     summary = dict(((d, k), n) for d, k, n in warehouse.execute(
-        "SELECT business_date, kind, row_count FROM quarantine.qua_summary").fetchall())
+        "SELECT business_date, kind, row_count FROM marts.qua_summary").fetchall())
     assert set(summary) == {(d, k) for d in DATES for k in KINDS}
     for kind in KINDS:
         listed = Counter(d for (d,) in warehouse.execute(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 import plotly.offline
 import pytest
@@ -17,6 +22,7 @@ from store_pipeline.reports import (
     render_weekly_reports,
     write_index,
 )
+from store_pipeline.reports.data import is_missing_table
 from store_pipeline.reports.employee import staffing_by_hour
 from store_pipeline.reports.inventory import department_turnover
 from store_pipeline.reports.kpis import KPIS
@@ -25,11 +31,12 @@ from store_pipeline.reports.tiles import delta
 
 XSS = "<script>alert(1)</script>"
 CLOSER = "</script><img src=x onerror=alert(2)>"
+QUOTED = 'Harbor "Bay" & Sons'
 DAY = date(2026, 11, 24)  # a Tuesday
 WEEK = date(2026, 11, 23)
 SUNDAY = date(2026, 11, 29)
 MONTH = date(2026, 11, 1)
-STORES = (("S01", "Downtown", "East"), ("S02", XSS, "West"), ("S03", "Harbor", "East"))
+STORES = (("S01", "Downtown", "East"), ("S02", XSS, "West"), ("S03", QUOTED, "East"))
 PRODUCTS = (
     ("P1", "Coffee beans", "Grocery", "Coffee", "A"),
     ("P2", XSS, "Grocery", "Snacks", "A"),
@@ -150,8 +157,8 @@ def _inventory(days: list[date]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
+def fake_tables() -> dict[str, pd.DataFrame]:
+    """Report marts of a 3-store chain with hostile POS text; no ``qua_summary`` table."""
     sales_days = _days(date(2026, 10, 1), date(2026, 11, 30)) + _days(
         date(2025, 11, 1), date(2025, 11, 30)
     )
@@ -166,11 +173,21 @@ def tables() -> dict[str, pd.DataFrame]:
     }
 
 
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return fake_tables()
+
+
 def make_fetch(tables: dict[str, pd.DataFrame], *, shuffle: bool = False):
-    """A fetch over in-memory tables; ``shuffle`` returns rows in another order."""
+    """A fetch over in-memory tables; ``shuffle`` returns rows in another order.
+
+    A table not in ``tables`` raises what DuckDB raises for a table that does not exist.
+    """
 
     def fetch(table: str, start: date, end: date) -> pd.DataFrame:
-        frame = tables.get(table, pd.DataFrame())
+        if table not in tables:
+            raise duckdb.CatalogException(f"Catalog Error: Table with name {table} does not exist!")
+        frame = tables[table]
         if frame.empty:
             return frame
         rows = frame[(frame["business_date"] >= start) & (frame["business_date"] <= end)]
@@ -193,20 +210,90 @@ def rendered(tables, tmp_path_factory) -> dict[str, str]:
     return {path.relative_to(reports_dir).as_posix(): path.read_text() for path in paths}
 
 
-def tile_value(page: str, key: str) -> str:
-    match = re.search(rf'data-kpi="{key}">.*?<div class="value">([^<]*)</div>', page)
+def _tile(page: str, key: str) -> re.Match:
+    match = re.search(rf'<div class="tile" data-kpi="{key}"(?: data-value="([^"]*)")?>(.*?)'
+                      r"</div></div>", page)
     assert match, f"no tile {key}"
-    return match.group(1)
+    return match
+
+
+def tile_value(page: str, key: str) -> str:
+    """The text a tile shows."""
+    return re.search(r'<div class="value">([^<]*)', _tile(page, key).group(2)).group(1)
+
+
+def tile_number(page: str, key: str) -> float | None:
+    """The number a tile holds in ``data-value`` (None when it has none)."""
+    value = _tile(page, key).group(1)
+    return None if value is None else float(value)
 
 
 def tile_deltas(page: str, key: str) -> list[tuple[str, str]]:
-    match = re.search(rf'data-kpi="{key}">(.*?)</div></div>', page)
-    assert match, f"no tile {key}"
-    return re.findall(r'<div class="delta (\w+)">([^<]*) <span>', match.group(0))
+    return re.findall(r'<div class="delta (\w+)">([^<]*) <span>', _tile(page, key).group(2))
 
 
 def chart_ids(page: str) -> list[str]:
     return re.findall(r'<div id="([\w-]+)" class="plotly-graph-div"', page)
+
+
+def table_rows(page: str, heading: str) -> list[dict[str, tuple[str, float | None]]]:
+    """Rows of the first table in the section titled ``heading``: header -> (text, data-value)."""
+    match = re.search(rf"<h2>{re.escape(html.escape(heading))}</h2>.*?<table>(.*?)</table>",
+                      page, re.S)
+    assert match, f"no table under {heading}"
+    rows = re.findall(r"<tr>(.*?)</tr>", match.group(1))
+    header = [html.unescape(text) for text in re.findall(r"<th[^>]*>([^<]*)</th>", rows[0])]
+    cells = (re.findall(r'<td[^>]*?(?: data-value="([^"]*)")?>([^<]*)</td>', row)
+             for row in rows[1:])
+    return [
+        {name: (html.unescape(text), float(value) if value else None)
+         for name, (value, text) in zip(header, row, strict=True)}
+        for row in cells
+    ]
+
+
+def figures(page: str) -> dict[str, dict]:
+    """Each chart's ``data`` and ``layout`` by its div id, with plotly's typed arrays decoded."""
+    decoder = json.JSONDecoder()
+    separator = re.compile(r"\s*,\s*")
+    found = {}
+    for match in re.finditer(r"Plotly\.newPlot\(\s*", page):
+        div_id, end = decoder.raw_decode(page, match.end())
+        data, end = decoder.raw_decode(page, separator.match(page, end).end())
+        layout, _ = decoder.raw_decode(page, separator.match(page, end).end())
+        found[div_id] = {"data": _decoded(data), "layout": layout}
+    return found
+
+
+def _decoded(value):
+    """``value`` with every ``{"dtype", "bdata"}`` typed array turned into a list."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            array = array.reshape([int(n) for n in value["shape"].split(",")])
+        return array.tolist()
+    if isinstance(value, dict):
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    return value
+
+
+def store_colours(page: str, codes: set[str]) -> dict[str, set[str]]:
+    """The colours each store code is drawn in, over every chart of ``page``."""
+    seen: dict[str, set[str]] = {}
+    for chart in figures(page).values():
+        for trace in chart["data"]:
+            color = trace.get("marker", {}).get("color")
+            name = html.unescape(trace.get("name", ""))
+            if isinstance(color, str) and name in codes:
+                seen.setdefault(name, set()).add(color)
+            elif isinstance(color, list):
+                axis = trace["y"] if trace.get("orientation") == "h" else trace["x"]
+                for key, each in zip(axis, color, strict=True):
+                    if html.unescape(key) in codes:
+                        seen.setdefault(html.unescape(key), set()).add(each)
+    return seen
 
 
 def test_paths_and_titles(rendered):
@@ -270,6 +357,7 @@ def test_net_sales_tile_is_the_day_total_with_deltas(rendered, tables):
 
     page = rendered["daily/2026-11-24/sales_dashboard.html"]
     assert tile_value(page, "net_sales") == f"{total(DAY):,.2f}"
+    assert tile_number(page, "net_sales") == pytest.approx(total(DAY), abs=1e-9)
     assert tile_deltas(page, "net_sales") == [
         expected_delta(total(DAY), total(DAY - timedelta(days=7))),
         expected_delta(total(DAY), total(DAY - timedelta(days=364))),
@@ -284,7 +372,7 @@ def test_daily_without_last_year_says_na(tables, tmp_path):
     deltas = tile_deltas(page, "net_sales")
     assert deltas[0][0] in {"pos", "neg"}
     assert deltas[1] == ("na", "n/a")
-    assert re.search(r'<div class="delta na">n/a <span>vs same day last year</span>', page)
+    assert re.search(r'<div class="delta na">n/a <span>vs last year</span>', page)
 
 
 def test_transactions_and_labor_tiles(rendered, tables):
@@ -324,12 +412,28 @@ def test_staffing_verdicts():
 def test_weekly_overtime_is_hours_beyond_40(rendered):
     weekly = rendered["weekly/2026-11-23/employee_productivity.html"]
     daily = rendered["daily/2026-11-24/employee_productivity.html"]
-    assert tile_value(weekly, "overtime_hours") == "15.0"  # 45 h - 40 h in each of 3 stores
-    assert tile_value(daily, "overtime_hours") == "0.0"
-    assert tile_value(weekly, "hours_worked") == f"{3 * (45 + 7 * 5.0):,.1f}"
-    hours_regular_overtime = "".join(f'<td class="num">{h}</td>' for h in ("45.0", "40.0", "5.0"))
-    assert hours_regular_overtime in weekly
+    assert tile_value(weekly, "overtime_hours") == "15.00"  # 45 h - 40 h in each of 3 stores
+    assert tile_value(daily, "overtime_hours") == "0.00"
+    assert tile_value(weekly, "hours_worked") == f"{3 * (45 + 7 * 5.0):,.2f}"
+    first = [row for row in table_rows(weekly, "Employees") if row["#"][0] == "1"]
+    assert len(first) == 3
+    for row in first:
+        assert [row[name] for name in ("Hours", "Regular", "Overtime")] == [
+            ("45.00", 45.0), ("40.00", 40.0), ("5.00", 5.0)
+        ]
     assert "<td>Robert</td>" in weekly and "<td>Bob</td>" not in weekly  # the latest name
+
+
+def test_daily_splh_is_the_warehouse_figure(tables, tmp_path):
+    """A day's SPLH per employee is the mart's, computed from unrounded hours."""
+    hours = tables["rpt_employee_hours"].copy()
+    hours["sales_per_labor_hour"] = 123.45
+    fetch = make_fetch({**tables, "rpt_employee_hours": hours})
+    daily = render_daily_reports(fetch, DAY, tmp_path)[1].read_text()
+    assert {row["SPLH"] for row in table_rows(daily, "Employees")} == {("123.45", 123.45)}
+    weekly = render_weekly_reports(fetch, WEEK, tmp_path)[1].read_text()
+    # the week's sales over its hours: 6 x 1,000 / 45 h and 7 x 1,000 / 35 h
+    assert {row["SPLH"][0] for row in table_rows(weekly, "Employees")} == {"133.33", "200.00"}
 
 
 def test_inventory_uses_the_last_day_of_the_week(rendered):
@@ -399,11 +503,17 @@ def test_pos_text_is_escaped_everywhere(rendered, tmp_path, tables):
     for page in pages:
         assert XSS not in page
         assert "<img" not in page
-        # only our own script elements: the shared plotly.js and one per chart
+        # only our own script elements: the shared plotly.js, one per chart, the resizer
         charts = len(chart_ids(page))
-        assert page.count("<script") == (charts + 1 if charts else 0)
+        assert page.count("<script") == (charts + 2 if charts else 0)
+        assert QUOTED not in page
     employee = rendered["daily/2026-11-24/employee_productivity.html"]
     assert "&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in employee  # table cell
+    review = rendered["monthly/2026-11/business_review.html"]
+    assert "<td>Harbor &quot;Bay&quot; &amp; Sons</td>" in review
+    axis = figures(review)["store-ranking"]["layout"]["yaxis"]
+    names = dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+    assert names["S03"] == 'S03 Harbor "Bay" &amp; Sons'  # plotly.js shows "&amp;" as "&"
     products = rendered["daily/2026-11-24/sales_dashboard.html"]
     # chart text: entity-escaped for plotly.js, and "<", ">", "/" escaped again in the JSON
     assert "&lt;script&gt;alert(1)&lt;\\u002fscript&gt;" in products
@@ -479,8 +589,9 @@ def test_no_data_pages(tmp_path, empty):
 
 def test_reports_render_with_only_their_main_table(tables, tmp_path):
     """Sections without rows say so; the rest of the report still renders."""
-    main = {name: tables[name] for name in ("rpt_daily_sales", "rpt_employee_hours")}
-    main["rpt_inventory_status"] = tables["rpt_inventory_status"]
+    main = {name: frame.iloc[0:0] for name, frame in tables.items()}
+    for name in ("rpt_daily_sales", "rpt_employee_hours", "rpt_inventory_status"):
+        main[name] = tables[name]
     pages = {p.name + p.parent.parent.name: p.read_text()
              for p in render_all(make_fetch(main), tmp_path)}
     dashboard = pages["sales_dashboard.htmldaily"]
@@ -505,3 +616,84 @@ def test_store_colours_are_stable_and_distinct():
     assert store_colors(reversed(codes)) == colors
     more = store_colors([*codes, "S99"])
     assert {code: more[code] for code in codes} == colors
+
+
+def test_top_products_by_sku_named_by_product(rendered, tables):
+    products = tables["rpt_product_performance"]
+    day = products[products["business_date"] == DAY].groupby("sku")["net_sales"].sum()
+    chart = figures(rendered["daily/2026-11-24/sales_dashboard.html"])["top-products"]
+    [bars] = chart["data"]
+    assert bars["y"] == ["P4", "P3", "P2", "P1"]  # keys: unique even if two names are equal
+    assert bars["x"] == [day[sku] for sku in bars["y"]]
+    axis = chart["layout"]["yaxis"]
+    assert axis["tickvals"] == bars["y"]
+    assert axis["ticktext"] == ["Kettle", "Mug", "&lt;script&gt;alert(1)&lt;/script&gt;",
+                                "Coffee beans"]
+
+
+def test_each_store_has_one_colour_in_every_chart_of_every_report(tables, tmp_path):
+    """S03 and S3 want the same palette slot; only S3 has dead stock: one chart shows it alone."""
+    assert store_colors(["S3"]) != {"S3": store_colors(["S03", "S3"])["S3"]}
+    renamed = {name: frame.replace({"store_code": {"S02": "S3"}}) for name, frame in tables.items()}
+    stock = renamed["rpt_inventory_status"]
+    only_s3 = stock["is_dead_stock"].where(stock["store_code"] == "S3", 0)
+    renamed["rpt_inventory_status"] = stock.assign(is_dead_stock=only_s3)
+    codes = {"S01", "S03", "S3"}
+    seen: dict[str, set[str]] = {}
+    for path in render_all(make_fetch(renamed), tmp_path):
+        for code, colours in store_colours(path.read_text(), codes).items():
+            seen.setdefault(code, set()).update(colours)
+    assert set(seen) == codes
+    assert all(len(colours) == 1 for colours in seen.values()), seen
+    assert len(set.union(*seen.values())) == len(codes)
+
+
+def _quarantine(*counts: tuple[str, int]) -> pd.DataFrame:
+    return pd.DataFrame([{"business_date": DAY, "kind": kind, "row_count": rows}
+                         for kind, rows in counts])
+
+
+def test_data_quality_card_counts_quarantined_rows(tables, tmp_path):
+    quarantine = _quarantine(("orphan_lines", 3), ("duplicate_rows", 0), ("unknown_items", 12))
+    fetch = make_fetch({**tables, "qua_summary": quarantine})
+    page = render_daily_reports(fetch, DAY, tmp_path)[0].read_text()
+    assert table_rows(page, "Data quality") == [
+        {"Problem": ("Unknown items", None), "Rows quarantined": ("12", 12.0)},
+        {"Problem": ("Orphan lines", None), "Rows quarantined": ("3", 3.0)},
+    ]
+    assert "15 POS rows broke a data rule" in page
+    assert "marts.qua_summary" in page
+
+
+def test_data_quality_card_on_a_clean_day(tables, tmp_path):
+    fetch = make_fetch({**tables, "qua_summary": _quarantine(("orphan_lines", 0))})
+    page = render_daily_reports(fetch, DAY, tmp_path)[0].read_text()
+    assert "<h2>Data quality</h2>" in page
+    assert "No POS row was quarantined for this day." in page
+
+
+def test_no_data_quality_card_without_the_table(rendered):
+    page = rendered["daily/2026-11-24/sales_dashboard.html"]
+    assert "Data quality" not in page and "qua_summary" not in page
+
+
+def test_other_warehouse_errors_still_fail_the_report(tables, tmp_path):
+    def fetch(table, start, end):
+        if table == "qua_summary":
+            raise duckdb.IOException("IO Error: could not read block")
+        return make_fetch(tables)(table, start, end)
+
+    with pytest.raises(duckdb.IOException):
+        render_daily_reports(fetch, DAY, tmp_path)
+
+
+def test_missing_table_is_told_apart_from_other_errors():
+    sql_server = "[42S02] [Microsoft][ODBC Driver 18 for SQL Server]Invalid object name"
+    assert is_missing_table(duckdb.CatalogException("Table with name qua_summary does not exist!"),
+                            "qua_summary")
+    assert is_missing_table(Exception("42S02", f"{sql_server} 'marts.qua_summary'."),
+                            "qua_summary")
+    assert not is_missing_table(duckdb.CatalogException("Table with name rpt_daily_sales does "
+                                                        "not exist!"), "qua_summary")
+    assert not is_missing_table(Exception("42S02", f"{sql_server} 'marts.other'."), "qua_summary")
+    assert not is_missing_table(Exception("08S01", "qua_summary: link failure"), "qua_summary")

@@ -14,10 +14,10 @@ from store_pipeline.notify.freshness import FAIL, PASS, UNKNOWN, WARN
 from store_pipeline.notify.health import Health, collect_health
 from store_pipeline.reports import fmt
 from store_pipeline.reports.files import write_atomic
+from store_pipeline.reports.index import HEALTH, write_index
 from store_pipeline.settings import load_settings
 
 TITLE = "Pipeline health"
-HEALTH_PAGE = "health.html"
 STATE_ORDER = {FAIL: 0, WARN: 1, UNKNOWN: 2, PASS: 3}
 
 
@@ -32,10 +32,12 @@ def _seconds(value: float | None) -> str:
 def write_health_report(instance: dg.DagsterInstance, asset_graph: Any,
                         reports_dir: Path | str) -> Path:
     """``<reports>/health.html`` from the instance's runs and the graph's assets, timed in the
-    chain's timezone."""
+    chain's timezone; the reports index then links it."""
     now = datetime.now(load_settings().tz)
     health = collect_health(instance, watched_assets(asset_graph), now)
-    return write_atomic(Path(reports_dir) / HEALTH_PAGE, health_page(health))
+    path = write_atomic(Path(reports_dir) / HEALTH, health_page(health))
+    write_index(reports_dir)
+    return path
 
 
 def health_page(health: Health) -> str:

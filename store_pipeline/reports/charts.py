@@ -11,6 +11,11 @@ from store_pipeline.reports.theme import TEMPLATE
 
 CONFIG = {"responsive": True, "displaylogo": False}
 HOVER = "%{hovertext}<extra></extra>"
+# A right-hand axis for transactions over a chart of amounts or hours.
+TRANSACTIONS_AXIS = {
+    "title": {"text": "Transactions"}, "overlaying": "y", "side": "right", "showgrid": False,
+    "rangemode": "tozero", "tickmode": "auto",
+}
 
 
 def label(text: object, limit: int | None = None) -> str:
@@ -34,6 +39,11 @@ def hover(title: object, *lines: tuple[str, object]) -> str:
     """Hover text: the title in bold, then one ``name: value`` line each, all escaped."""
     rows = "".join(f"<br>{label(name)}: {label(value)}" for name, value in lines)
     return f"<b>{label(title)}</b>{rows}"
+
+
+def named_axis(keys: Iterable[object], names: Iterable[object], limit: int) -> dict:
+    """A category axis over ``keys`` (unique) that shows ``names`` (which may repeat)."""
+    return {"type": "category", "tickvals": labels(keys), "ticktext": labels(names, limit)}
 
 
 def figure(**layout: object) -> go.Figure:

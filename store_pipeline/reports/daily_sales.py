@@ -7,15 +7,25 @@ from datetime import date, timedelta
 import pandas as pd
 
 from store_pipeline.reports import fmt
-from store_pipeline.reports.charts import HOVER, figure, fragment, hover, labels
+from store_pipeline.reports.charts import (
+    HOVER,
+    TRANSACTIONS_AXIS,
+    figure,
+    fragment,
+    hover,
+    labels,
+    named_axis,
+)
 from store_pipeline.reports.data import (
     DAILY_SALES,
     EMPLOYEE_HOURS,
     HOURLY_SALES,
     PRODUCTS,
+    QUARANTINE,
     TENDER_MIX,
     Fetch,
     load,
+    load_optional,
 )
 from store_pipeline.reports.kpis import kpi_values, ratio
 from store_pipeline.reports.page import (
@@ -41,8 +51,12 @@ from store_pipeline.reports.tiles import kpi_tiles
 
 NAME = "sales_dashboard"
 SOURCES = (DAILY_SALES, EMPLOYEE_HOURS, HOURLY_SALES, TENDER_MIX, PRODUCTS)
-COMPARISONS = (("vs last week", 7), ("vs same day last year", 364))
+COMPARISONS = (("vs last week", 7), ("vs last year", 364))  # the same weekday
 TOP_PRODUCTS = 10
+COMPARISON_MARKERS = (
+    ("net_sales_last_week", "Last week", "line-ns-open"),
+    ("net_sales_same_day_last_year", "Same day last year", "diamond-open"),
+)
 PEAK_HOURS = 3
 
 
@@ -56,18 +70,27 @@ def build(fetch: Fetch, day: date) -> str:
     comparisons = [
         (against, _day_kpis(fetch, day - timedelta(days=days))) for against, days in COMPARISONS
     ]
+    sections = [
+        _stores(sales),
+        _hours(load(fetch, HOURLY_SALES, day)),
+        _tenders(load(fetch, TENDER_MIX, day)),
+        _top_products(load(fetch, PRODUCTS, day)),
+        _discounts_and_returns(sales),
+    ]
+    sources = SOURCES
+    quarantined = load_optional(fetch, QUARANTINE, day)
+    if quarantined is not None:
+        sections.append(_data_quality(quarantined))
+        sources = (*SOURCES, QUARANTINE)
     body = "\n".join([
         kpi_tiles(kpi_values(sales, load(fetch, EMPLOYEE_HOURS, day)), comparisons),
-        grid(
-            _stores(sales),
-            _hours(load(fetch, HOURLY_SALES, day)),
-            _tenders(load(fetch, TENDER_MIX, day)),
-            _top_products(load(fetch, PRODUCTS, day)),
-            _discounts_and_returns(sales),
-        ),
+        grid(*sections),
     ])
-    subtitle = f"{fmt.day_label(day)} · {len(sales)} stores"
-    return page(title, subtitle, body, links=DAY_LINKS, sources=SOURCES)
+    subtitle = (
+        f"{fmt.day_label(day)} · {len(sales)} stores · changes against the same weekday last "
+        "week and last year"
+    )
+    return page(title, subtitle, body, links=DAY_LINKS, sources=sources)
 
 
 def _day_kpis(fetch: Fetch, day: date) -> dict[str, float | None]:
@@ -78,7 +101,8 @@ def _stores(sales: pd.DataFrame) -> str:
     """Net sales per store in the store's colour, with last week and last year as markers."""
     ranked = sales.sort_values(["net_sales", "store_code"], ascending=[False, True])
     colors = store_colors(ranked["store_code"])
-    names = labels(ranked["store_code"] + " " + ranked["store_name"], 28)
+    codes = labels(ranked["store_code"])
+    names = ranked["store_code"] + " " + ranked["store_name"]
     texts = [
         hover(
             f"{row.store_code} {row.store_name}",
@@ -92,23 +116,25 @@ def _stores(sales: pd.DataFrame) -> str:
         )
         for row in ranked.itertuples()
     ]
-    fig = figure(yaxis={"autorange": "reversed"}, xaxis={"title": {"text": "Net sales"}})
+    fig = figure(yaxis={"autorange": "reversed", **named_axis(ranked["store_code"], names, 28)},
+                 xaxis={"title": {"text": "Net sales"}})
     fig.add_bar(
-        y=names, x=ranked["net_sales"].round(2), orientation="h", name="Net sales",
+        y=codes, x=ranked["net_sales"].round(2), orientation="h", name="Net sales",
         marker_color=[colors[code] for code in ranked["store_code"]],
         hovertext=texts, hovertemplate=HOVER,
     )
-    for column, name, symbol in (
-        ("net_sales_last_week", "Last week", "line-ns-open"),
-        ("net_sales_same_day_last_year", "Same day last year", "diamond-open"),
-    ):
+    compared = []
+    for column, name, symbol in COMPARISON_MARKERS:
+        if ranked[column].isna().all():
+            continue
+        compared.append(name.lower())
         fig.add_scatter(
-            y=names, x=ranked[column].round(2), mode="markers", name=name,
+            y=codes, x=ranked[column].round(2), mode="markers", name=name,
             marker={"symbol": symbol, "size": 11, "color": "#1f2328", "line": {"width": 2}},
             hovertext=texts, hovertemplate=HOVER,
         )
     chart = fragment(fig, "net-sales-by-store", height=120 + 30 * len(ranked))
-    note = "Markers: the same store last week and on the same weekday last year."
+    note = f"Markers: {' and '.join(compared)}." if compared else ""
     return section("Net sales by store", chart, note=note)
 
 
@@ -126,8 +152,7 @@ def _hours(hourly: pd.DataFrame) -> str:
         hovermode="x unified",
         xaxis={"type": "category"},
         yaxis={"title": {"text": "Net sales"}},
-        yaxis2={"title": {"text": "Transactions"}, "overlaying": "y", "side": "right",
-                "showgrid": False, "rangemode": "tozero"},
+        yaxis2=TRANSACTIONS_AXIS,
     )
     fig.add_bar(
         x=hours, y=by_hour["net_sales"], name="Net sales",
@@ -155,9 +180,10 @@ def _tenders(tenders: pd.DataFrame) -> str:
     mix = mix.sort_values(["amount", "tender_type"], ascending=[False, True])
     mix["share"] = mix["amount"] / mix["amount"].sum() if mix["amount"].sum() else None
     colors = color_map(mix["tender_type"], MIX_PALETTE)
-    fig = figure(legend={"orientation": "v"})
+    fig = figure()
     fig.add_pie(
         labels=labels(mix["tender_type"]), values=mix["amount"].round(2), hole=0.5, sort=False,
+        texttemplate="%{percent:.1%}", textposition="inside", insidetextorientation="horizontal",
         marker={"colors": [colors[tender] for tender in mix["tender_type"]]},
         hovertext=[
             hover(row.tender_type, ("Amount", fmt.money(row.amount)),
@@ -195,9 +221,10 @@ def _top_products(products: pd.DataFrame) -> str:
         .sort_values(["net_sales", "sku"], ascending=[False, True])
         .head(TOP_PRODUCTS)
     )
-    fig = figure(yaxis={"autorange": "reversed"}, xaxis={"title": {"text": "Net sales"}})
+    fig = figure(yaxis={"autorange": "reversed", **named_axis(top["sku"], top["product_name"], 30)},
+                 xaxis={"title": {"text": "Net sales"}})
     fig.add_bar(
-        y=labels(top["sku"] + " " + top["product_name"], 34), x=top["net_sales"].round(2),
+        y=labels(top["sku"]), x=top["net_sales"].round(2),
         orientation="h", marker_color=PRIMARY,
         hovertext=[
             hover(row.product_name, ("SKU", row.sku), ("Department", row.department),
@@ -235,3 +262,23 @@ def _discounts_and_returns(sales: pd.DataFrame) -> str:
         f"sales), returns {fmt.money(returns)} ({fmt.pct(ratio(returns, gross))})."
     )
     return section("Discounts and returns", fragment(fig, "discounts-returns"), note=note)
+
+
+def _data_quality(quarantined: pd.DataFrame) -> str:
+    """Rows of the day's backup that broke a data rule, per kind of problem."""
+    heading = "Data quality"
+    found = quarantined[quarantined["row_count"] > 0].sort_values(
+        ["row_count", "kind"], ascending=[False, True]
+    )
+    if found.empty:
+        return section(heading, remark("No POS row was quarantined for this day."))
+    found = found.assign(problem=found["kind"].str.replace("_", " ").str.capitalize())
+    rows = table(found, [
+        Column("problem", "Problem"),
+        Column("row_count", "Rows quarantined", fmt.count, numeric=True),
+    ])
+    note = (
+        f"{fmt.count(found['row_count'].sum())} POS rows broke a data rule; they are kept out "
+        "of the figures where they would distort them and listed in the warehouse's qua_* tables."
+    )
+    return section(heading, rows, note=note)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import duckdb
 import pandas as pd
 
 Fetch = Callable[[str, date, date], pd.DataFrame]
@@ -17,6 +18,8 @@ PRODUCTS = "rpt_product_performance"
 INVENTORY = "rpt_inventory_status"
 HOURLY_SALES = "rpt_hourly_sales"
 TENDER_MIX = "rpt_tender_mix"
+QUARANTINE = "qua_summary"
+MISSING_TABLE_SQLSTATE = "42S02"  # SQL Server (ODBC): invalid object name
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ TABLES: dict[str, Table] = {
         key=("business_date", "store_code", "tender_type"),
         text=("store_code", "tender_type"),
     ),
+    QUARANTINE: Table(
+        columns=("business_date", "kind", "row_count"),
+        key=("business_date", "kind"),
+        text=("kind",),
+    ),
 }
 
 
@@ -106,6 +114,24 @@ def load(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.D
         else:
             frame[column] = pd.to_numeric(values, errors="coerce").astype(float)
     return frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+
+
+def load_optional(fetch: Fetch, table: str, day: date) -> pd.DataFrame | None:
+    """``load`` for a table the warehouse may lack: None when it has no such table."""
+    try:
+        return load(fetch, table, day)
+    except Exception as error:
+        if not is_missing_table(error, table):
+            raise
+        return None
+
+
+def is_missing_table(error: Exception, table: str) -> bool:
+    """True when ``error`` is the warehouse saying that ``table`` does not exist."""
+    engine_says_missing = isinstance(error, duckdb.CatalogException) or (
+        error.args[:1] == (MISSING_TABLE_SQLSTATE,)
+    )
+    return engine_says_missing and table in str(error)
 
 
 def week_bounds(week_start: date) -> tuple[date, date]:

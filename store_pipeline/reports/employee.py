@@ -7,7 +7,15 @@ from datetime import date
 import pandas as pd
 
 from store_pipeline.reports import fmt
-from store_pipeline.reports.charts import HOVER, figure, fragment, hover, label, labels
+from store_pipeline.reports.charts import (
+    HOVER,
+    TRANSACTIONS_AXIS,
+    figure,
+    fragment,
+    hover,
+    label,
+    labels,
+)
 from store_pipeline.reports.data import EMPLOYEE_HOURS, HOURLY_SALES, Fetch, load, week_bounds
 from store_pipeline.reports.kpis import divide, ratio
 from store_pipeline.reports.page import (
@@ -62,11 +70,12 @@ def _build(fetch: Fetch, start: date, end: date, title: str, subtitle: str, *,
         return no_data_page(title, message, sources=SOURCES)
     people = per_employee(hours, weekly=weekly)
     hourly = load(fetch, HOURLY_SALES, start, end)
+    colors = store_colors([*hours["store_code"], *hourly["store_code"]])
     body = "\n".join([
         _summary(people),
         grid(
             _hours_chart(people),
-            _splh_chart(people),
+            _splh_chart(people, colors),
             _staffing(hourly),
             _staffing_by_store(hourly),
             section("Employees", _employee_table(people), wide=True),
@@ -77,17 +86,21 @@ def _build(fetch: Fetch, start: date, end: date, title: str, subtitle: str, *,
 
 
 def per_employee(hours: pd.DataFrame, *, weekly: bool) -> pd.DataFrame:
-    """One row per store and employee; in a weekly view overtime is hours beyond 40."""
+    """One row per store and employee; in a weekly view overtime is hours beyond 40.
+
+    A day's SPLH is the warehouse's (from unrounded hours); a week's is its sales over its hours.
+    """
     people = hours.groupby(["store_code", "employee_number"], as_index=False).agg(
         employee_name=("employee_name", "last"),
         position=("position", "last"),
+        splh=("sales_per_labor_hour", "last"),
         **{column: (column, "sum") for column in SUMMED},
     )
     if weekly:
         overtime = (people["hours_worked"] - WEEKLY_OVERTIME_AFTER).clip(lower=0)
         people["overtime_hours"] = overtime
         people["regular_hours"] = people["hours_worked"] - overtime
-    people["splh"] = divide(people["net_sales_handled"], people["hours_worked"])
+        people["splh"] = divide(people["net_sales_handled"], people["hours_worked"])
     people["who"] = (
         people["employee_name"] + " · " + people["store_code"] + " #" + people["employee_number"]
     )
@@ -97,14 +110,14 @@ def per_employee(hours: pd.DataFrame, *, weekly: bool) -> pd.DataFrame:
 def _summary(people: pd.DataFrame) -> str:
     totals = people[list(SUMMED)].sum()
     return tiles([
-        tile("employees", "Employees", fmt.count(len(people))),
-        tile("hours_worked", "Hours worked", fmt.number(totals["hours_worked"])),
-        tile("overtime_hours", "Overtime hours", fmt.number(totals["overtime_hours"])),
-        tile("with_overtime", "Employees with overtime",
-             fmt.count((people["overtime_hours"] > 0).sum())),
-        tile("labor_cost", "Labor cost", fmt.money(totals["labor_cost"])),
+        tile("employees", "Employees", len(people), fmt.count),
+        tile("hours_worked", "Hours worked", totals["hours_worked"], fmt.hours),
+        tile("overtime_hours", "Overtime hours", totals["overtime_hours"], fmt.hours),
+        tile("with_overtime", "Employees with overtime", (people["overtime_hours"] > 0).sum(),
+             fmt.count),
+        tile("labor_cost", "Labor cost", totals["labor_cost"], fmt.money),
         tile("splh", "Sales per labor hour",
-             fmt.money(ratio(totals["net_sales_handled"], totals["hours_worked"]))),
+             ratio(totals["net_sales_handled"], totals["hours_worked"]), fmt.money),
     ])
 
 
@@ -113,7 +126,7 @@ def _hover(row) -> str:
         row.employee_name,
         ("Store", row.store_code), ("Employee #", row.employee_number),
         ("Position", row.position), ("Shifts", fmt.count(row.shifts)),
-        ("Hours", fmt.number(row.hours_worked)), ("Overtime", fmt.number(row.overtime_hours)),
+        ("Hours", fmt.hours(row.hours_worked)), ("Overtime", fmt.hours(row.overtime_hours)),
         ("Net sales handled", fmt.money(row.net_sales_handled)),
         ("Sales per labor hour", fmt.money(row.splh)),
     )
@@ -133,10 +146,9 @@ def _hours_chart(people: pd.DataFrame) -> str:
     return section(heading, fragment(fig, "hours-by-employee", height=120 + 22 * len(top)))
 
 
-def _splh_chart(people: pd.DataFrame) -> str:
+def _splh_chart(people: pd.DataFrame, colors: dict[str, str]) -> str:
     """Sales per labor hour against hours worked, one colour per store."""
     worked = people[people["hours_worked"] > 0]
-    colors = store_colors(worked["store_code"])
     fig = figure(xaxis={"title": {"text": "Hours worked"}},
                  yaxis={"title": {"text": "Sales per labor hour"}})
     for store, group in worked.groupby("store_code"):
@@ -179,8 +191,7 @@ def _staffing(hourly: pd.DataFrame) -> str:
     fig = figure(
         xaxis={"type": "category"},
         yaxis={"title": {"text": "Staff-hours"}},
-        yaxis2={"title": {"text": "Transactions"}, "overlaying": "y", "side": "right",
-                "showgrid": False, "rangemode": "tozero"},
+        yaxis2=TRANSACTIONS_AXIS,
     )
     texts = [
         hover(hour, ("Staff-hours", fmt.number(row.staff_on_clock)),
@@ -227,14 +238,17 @@ def _staffing_by_store(hourly: pd.DataFrame) -> str:
         for store in per_staff.index
     ]
     median = per_staff.stack().median()
+    scale = {"zmin": 0.0, "zmax": 2 * float(median)} if median > 0 else {}
     fig = figure(xaxis={"type": "category"}, yaxis={"type": "category", "autorange": "reversed"})
     fig.add_heatmap(
         z=per_staff.round(2).to_numpy(), x=[fmt.hour_label(hour) for hour in per_staff.columns],
-        y=labels(per_staff.index), colorscale="RdBu_r",
-        zmid=None if fmt.missing(median) else float(median),
+        y=labels(per_staff.index), colorscale="RdBu_r", **scale,
         hovertext=texts, hovertemplate=HOVER, colorbar={"title": {"text": "per staff-h"}},
     )
-    note = "Red: many transactions per person on the clock (consider more staff); blue: few."
+    note = (
+        "White: the median hour; red: more transactions per person on the clock (consider more "
+        "staff); blue: fewer."
+    )
     chart = fragment(fig, "staffing-by-store", height=140 + 26 * len(per_staff))
     return section(heading, chart, note=note)
 
@@ -248,9 +262,9 @@ def _employee_table(people: pd.DataFrame) -> str:
         Column("employee_name", "Employee"),
         Column("position", "Position"),
         Column("shifts", "Shifts", fmt.count, numeric=True),
-        Column("hours_worked", "Hours", fmt.number, numeric=True),
-        Column("regular_hours", "Regular", fmt.number, numeric=True),
-        Column("overtime_hours", "Overtime", fmt.number, numeric=True),
+        Column("hours_worked", "Hours", fmt.hours, numeric=True),
+        Column("regular_hours", "Regular", fmt.hours, numeric=True),
+        Column("overtime_hours", "Overtime", fmt.hours, numeric=True),
         Column("labor_cost", "Labor cost", fmt.money, numeric=True),
         Column("transactions_handled", "Transactions", fmt.count, numeric=True),
         Column("net_sales_handled", "Net sales", fmt.money, numeric=True),

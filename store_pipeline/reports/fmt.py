@@ -34,6 +34,11 @@ def number(value: float | None, digits: int = 1) -> str:
     return NA if missing(value) else f"{value:,.{digits}f}"
 
 
+def hours(value: float | None) -> str:
+    """``1,234.56``: hours to the hundredth, as the exports hold them."""
+    return number(value, 2)
+
+
 def pct(value: float | None) -> str:
     """A fraction as a percentage: ``0.1234`` -> ``12.3%``."""
     return NA if missing(value) else f"{value * 100:.1f}%"

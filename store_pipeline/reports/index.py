@@ -13,6 +13,7 @@ from store_pipeline.reports.page import escape, grid, page, remark, section
 
 PERIODS = ("monthly", "weekly", "daily")
 INDEX = "index.html"
+HEALTH = "health.html"  # written by the pipeline-health report
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ def _link_list(rows: Sequence[str]) -> str:
     return '<ul class="links">' + "".join(f"<li>{row}</li>" for row in rows) + "</ul>"
 
 
-def root_page(sets: dict[str, list[ReportSet]]) -> str:
-    """``index.html``: monthly, weekly and daily reports, newest first."""
+def root_page(sets: dict[str, list[ReportSet]], has_health: bool = False) -> str:
+    """``index.html``: monthly, weekly and daily reports, newest first, and the pipeline-health
+    page for IT when it exists."""
     cards = []
     for period in PERIODS:
         rows = [f"<strong>{escape(s.label)}</strong> {_links(s, '')}" for s in sets[period]]
@@ -97,7 +99,9 @@ def root_page(sets: dict[str, list[ReportSet]]) -> str:
         content = _link_list(rows) if rows else remark("None yet.")
         cards.append(section(period.capitalize(), content, wide=period == "daily"))
     counts = ", ".join(f"{len(sets[period])} {period}" for period in PERIODS)
-    return page("Store reports", f"Report sets: {counts}", grid(*cards), links=(), charts=False)
+    links = (("Pipeline health", HEALTH),) if has_health else ()
+    return page("Store reports", f"Report sets: {counts}", grid(*cards), links=links,
+                charts=False)
 
 
 def day_page(day: ReportSet, sets: dict[str, list[ReportSet]], older: ReportSet | None,
@@ -127,4 +131,4 @@ def write_index(reports_dir: Path | str) -> Path:
         older = days[position + 1] if position + 1 < len(days) else None
         newer = days[position - 1] if position > 0 else None
         write_atomic(root / "daily" / day.key / INDEX, day_page(day, sets, older, newer))
-    return write_atomic(root / INDEX, root_page(sets))
+    return write_atomic(root / INDEX, root_page(sets, (root / HEALTH).is_file()))

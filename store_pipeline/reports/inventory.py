@@ -57,14 +57,15 @@ def build(fetch: Fetch, week_start: date) -> str:
         f"Stock as of {fmt.day_label(as_of)} · {fmt.count(len(stock))} items in "
         f"{stock['store_code'].nunique()} stores"
     )
+    colors = store_colors(stock["store_code"])
     body = "\n".join([
         _summary(stock),
         grid(
             _reorder_by_store(stock),
-            _days_of_supply(stock),
+            _days_of_supply(stock, colors),
             section("Reorder first", _reorder_table(stock), wide=True,
                     note="Stockouts first, then by ABC class and rate of sale."),
-            _dead_stock(stock),
+            _dead_stock(stock, colors),
             _abc_mix(stock, classes),
             _turnover(stock),
         ),
@@ -91,14 +92,13 @@ def latest_abc(products: pd.DataFrame) -> pd.DataFrame:
 def _summary(stock: pd.DataFrame) -> str:
     dead = stock[stock["is_dead_stock"] == 1]
     return tiles([
-        tile("items", "Items (store and SKU)", fmt.count(len(stock))),
-        tile("on_hand_value", "On-hand value", fmt.money(stock["on_hand_value"].sum())),
-        tile("stockouts", "Stockouts", fmt.count(stock["is_stockout"].sum())),
+        tile("items", "Items (store and SKU)", len(stock), fmt.count),
+        tile("on_hand_value", "On-hand value", stock["on_hand_value"].sum(), fmt.money),
+        tile("stockouts", "Stockouts", stock["is_stockout"].sum(), fmt.count),
         tile("below_reorder_point", "At or below reorder point",
-             fmt.count(stock["below_reorder_point"].sum())),
-        tile("dead_stock_value", "Dead-stock value", fmt.money(dead["on_hand_value"].sum())),
-        tile("days_of_supply", "Median days of supply",
-             fmt.number(stock["days_of_supply"].median())),
+             stock["below_reorder_point"].sum(), fmt.count),
+        tile("dead_stock_value", "Dead-stock value", dead["on_hand_value"].sum(), fmt.money),
+        tile("days_of_supply", "Median days of supply", stock["days_of_supply"].median()),
     ])
 
 
@@ -151,11 +151,10 @@ def supply_bucket(stock: pd.DataFrame) -> pd.Series:
     return bucket.where(stock["on_hand_units"] > 0, STOCKOUT)
 
 
-def _days_of_supply(stock: pd.DataFrame) -> str:
+def _days_of_supply(stock: pd.DataFrame, colors: dict[str, str]) -> str:
     """How many items fall in each days-of-supply band, stacked by store."""
     order = [STOCKOUT, *SUPPLY_BUCKETS, NO_SALES]
     counts = pd.crosstab(supply_bucket(stock), stock["store_code"]).reindex(order, fill_value=0)
-    colors = store_colors(counts.columns)
     fig = figure(barmode="stack", xaxis={"type": "category"}, yaxis={"title": {"text": "Items"}})
     for store in counts.columns:
         fig.add_bar(
@@ -168,14 +167,13 @@ def _days_of_supply(stock: pd.DataFrame) -> str:
                    note="Days of supply = on-hand units ÷ average daily units sold (28 days).")
 
 
-def _dead_stock(stock: pd.DataFrame) -> str:
+def _dead_stock(stock: pd.DataFrame, colors: dict[str, str]) -> str:
     """Value of stock without a sale in 60 days, per store, and the largest such items."""
     heading = "Dead stock (no sale in 60 days)"
     dead = stock[stock["is_dead_stock"] == 1]
     if dead.empty:
         return section(heading, remark("No dead stock."))
     stores = dead.groupby("store_code")["on_hand_value"].agg(["sum", "size"])
-    colors = store_colors(stores.index)
     fig = figure(xaxis={"type": "category"}, yaxis={"title": {"text": "On-hand value"}})
     fig.add_bar(
         x=labels(stores.index), y=stores["sum"].round(2),

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from store_pipeline.reports import fmt
-from store_pipeline.reports.charts import HOVER, figure, fragment, hover, labels
+from store_pipeline.reports.charts import HOVER, figure, fragment, hover, labels, named_axis
 from store_pipeline.reports.data import (
     DAILY_SALES,
     EMPLOYEE_HOURS,
@@ -29,7 +29,7 @@ from store_pipeline.reports.page import (
     section,
     table,
 )
-from store_pipeline.reports.theme import BAD, MUTED, PRIMARY, region_colors, store_colors
+from store_pipeline.reports.theme import BAD, MUTED, PRIMARY, WARN, region_colors, store_colors
 from store_pipeline.reports.tiles import kpi_tiles
 
 NAME = "business_review"
@@ -75,7 +75,7 @@ def build(fetch: Fetch, month_start: date) -> str:
             [(f"vs {m.label}", kpi_values(m.sales, m.hours)) for m in (previous, last_year)],
         ),
         grid(
-            _daily_trend(month, last_year),
+            _daily_trend(month, previous, last_year),
             _margin_and_labor(month),
             _store_chart(stores),
             _region_chart(regions),
@@ -137,9 +137,10 @@ def _store_chart(stores: pd.DataFrame) -> str:
     """Net sales per store, best first, in the store colours."""
     colors = store_colors(stores["store_code"])
     names = stores["store_code"] + " " + stores["store_name"]
-    fig = figure(yaxis={"autorange": "reversed"}, xaxis={"title": {"text": "Net sales"}})
+    fig = figure(yaxis={"autorange": "reversed", **named_axis(stores["store_code"], names, 28)},
+                 xaxis={"title": {"text": "Net sales"}})
     fig.add_bar(
-        y=labels(names, 28), x=stores["net_sales"].round(2), orientation="h",
+        y=labels(stores["store_code"]), x=stores["net_sales"].round(2), orientation="h",
         marker_color=[colors[code] for code in stores["store_code"]],
         hovertext=[_ranking_hover(row, name)
                    for row, name in zip(stores.itertuples(), names, strict=True)],
@@ -152,9 +153,10 @@ def _store_chart(stores: pd.DataFrame) -> str:
 def _region_chart(regions: pd.DataFrame) -> str:
     """Net sales per region, best first, in the region colours."""
     colors = region_colors(regions["region"])
-    fig = figure(xaxis={"type": "category"}, yaxis={"title": {"text": "Net sales"}})
+    fig = figure(xaxis=named_axis(regions["region"], regions["region"], 24),
+                 yaxis={"title": {"text": "Net sales"}})
     fig.add_bar(
-        x=labels(regions["region"], 24), y=regions["net_sales"].round(2),
+        x=labels(regions["region"]), y=regions["net_sales"].round(2),
         marker_color=[colors[region] for region in regions["region"]],
         hovertext=[_ranking_hover(row, row.region) for row in regions.itertuples()],
         hovertemplate=HOVER,
@@ -177,11 +179,15 @@ def _ranking_table(stores: pd.DataFrame) -> str:
     ])
 
 
-def _daily_trend(month: Month, last_year: Month) -> str:
-    """Chain net sales per day, with the same month last year by day of the month."""
-    fig = figure(hovermode="x unified", xaxis={"title": {"text": "Day of month"}, "dtick": 1},
+def _daily_trend(month: Month, previous: Month, last_year: Month) -> str:
+    """Chain net sales per day, with the previous month and the same month last year."""
+    fig = figure(hovermode="x unified", showlegend=True,
+                 xaxis={"title": {"text": "Day of month"}, "dtick": 1},
                  yaxis={"title": {"text": "Net sales"}})
-    for source, color, dash in ((last_year, MUTED, "dot"), (month, PRIMARY, "solid")):
+    lines = ((last_year, MUTED, "dot"), (previous, WARN, "dash"), (month, PRIMARY, "solid"))
+    for source, color, dash in lines:
+        if source.sales.empty:
+            continue
         days = source.sales.groupby("business_date")["net_sales"].sum().round(2)
         fig.add_scatter(
             x=[day.day for day in days.index], y=days, name=source.label,

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from store_pipeline.reports import fmt
+
 SCHEMA = "marts"
 PLOTLY_SRC = "../../plotly.min.js"
 HOME = "../../index.html"
@@ -22,6 +24,7 @@ body{margin:0;background:var(--bg);color:var(--ink);
 font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 header{background:var(--card);border-bottom:1px solid var(--line);padding:14px 20px}
 header h1{margin:0;font-size:1.35rem}
+h1,h2,p,li{overflow-wrap:anywhere}
 header p{margin:4px 0 0;color:var(--muted)}
 nav{font-size:.85rem;margin-bottom:6px}
 nav a{margin-right:14px}
@@ -35,7 +38,8 @@ margin-bottom:16px}
 .delta{font-size:.8rem;color:var(--muted)}
 .delta.pos{color:var(--pos)}
 .delta.neg{color:var(--neg)}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:16px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr));
+gap:16px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px;
 min-width:0}
 section.wide{grid-column:1/-1}
@@ -50,13 +54,36 @@ th{background:var(--bg)}
 ul.links{list-style:none;padding:0;margin:0}
 ul.links li{padding:6px 0;border-bottom:1px solid var(--line)}
 ul.links a{margin-right:12px}
-@media (max-width:600px){main{padding:8px}header{padding:10px 12px}}
+@media (max-width:600px){main{padding:8px}header{padding:10px 12px}
+.tiles{gap:8px;margin-bottom:8px}.tile{padding:6px 10px}.tile .value{font-size:1.2rem}
+.grid{gap:8px}}
+""".strip()
+
+# Charts follow their card's width, not only the window's: a chart drawn while the page was still
+# loading, or before a scroll bar appeared, is redrawn to fit.
+FIT_CHARTS = """
+<script>
+if (window.Plotly && window.ResizeObserver) {
+  const fit = new ResizeObserver((entries) => {
+    for (const entry of entries) Plotly.Plots.resize(entry.target);
+  });
+  document.querySelectorAll(".plotly-graph-div").forEach((chart) => fit.observe(chart));
+}
+</script>
 """.strip()
 
 
 def escape(text: object) -> str:
     """Any value as HTML text."""
     return html.escape(str(text), quote=True)
+
+
+def data_value(value: object) -> str:
+    """A ``data-value`` attribute holding a number exactly, for readers other than people.
+
+    Empty for a missing value.
+    """
+    return "" if fmt.missing(value) else f' data-value="{float(value)!r}"'
 
 
 def page(
@@ -70,6 +97,7 @@ def page(
 ) -> str:
     """A complete HTML document; ``charts`` loads the shared plotly.js by a relative path."""
     script = f'<script src="{PLOTLY_SRC}" charset="utf-8"></script>\n' if charts else ""
+    fit = f"{FIT_CHARTS}\n" if charts else ""
     nav = " ".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in links)
     tables = ", ".join(f"{SCHEMA}.{table}" for table in sources)
     footer = f"<footer>Data: {escape(tables)}</footer>\n" if sources else ""
@@ -78,7 +106,7 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{CSS}\n</style>\n{script}</head>\n<body>\n"
         f"<header><nav>{nav}</nav><h1>{escape(title)}</h1><p>{escape(subtitle)}</p></header>\n"
-        f"<main>\n{body}\n</main>\n{footer}</body>\n</html>\n"
+        f"<main>\n{body}\n</main>\n{footer}{fit}</body>\n</html>\n"
     )
 
 
@@ -119,12 +147,18 @@ def table(frame: pd.DataFrame, columns: Sequence[Column]) -> str:
     """The rows of ``frame`` as an HTML table (scrolls sideways on a narrow screen)."""
     head = "".join(_cell("th", column.header, column.numeric) for column in columns)
     rows = "\n".join(
-        "<tr>" + "".join(_cell("td", c.format(row[c.key]), c.numeric) for c in columns) + "</tr>"
+        "<tr>" + "".join(_data_cell(row[c.key], c) for c in columns) + "</tr>"
         for row in frame.to_dict("records")
     )
     return f'<div class="scroll"><table>\n<tr>{head}</tr>\n{rows}\n</table></div>'
 
 
-def _cell(tag: str, text: str, numeric: bool) -> str:
+def _data_cell(value: object, column: Column) -> str:
+    """A ``<td>``; a numeric one carries the unformatted number in ``data-value``."""
+    attribute = data_value(value) if column.numeric else ""
+    return _cell("td", column.format(value), column.numeric, attribute)
+
+
+def _cell(tag: str, text: str, numeric: bool, attributes: str = "") -> str:
     css = ' class="num"' if numeric else ""
-    return f"<{tag}{css}>{escape(text)}</{tag}>"
+    return f"<{tag}{css}{attributes}>{escape(text)}</{tag}>"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from store_pipeline.reports import fmt
 from store_pipeline.reports.kpis import KPIS, Kpi, relative_change
-from store_pipeline.reports.page import escape
+from store_pipeline.reports.page import data_value, escape
 
 Values = Mapping[str, float | None]
 
@@ -28,15 +28,25 @@ def delta(kpi: Kpi, current: float | None, previous: float | None) -> tuple[str,
     return f"{arrow} {show(change)}", "pos" if good else "neg"
 
 
-def tile(key: str, label: str, value: str, deltas: Sequence[tuple[str, str, str]] = ()) -> str:
-    """One tile; ``deltas`` holds (text, CSS class, comparison label) triples."""
+def tile(
+    key: str,
+    label: str,
+    value: float | None,
+    show: Callable[[float | None], str] = fmt.number,
+    deltas: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    """One tile showing ``show(value)``; ``deltas`` holds (text, CSS class, comparison) triples.
+
+    The tile carries the unformatted value in ``data-value``.
+    """
     lines = "".join(
         f'<div class="delta {css}">{escape(text)} <span>{escape(against)}</span></div>'
         for text, css, against in deltas
     )
     return (
-        f'<div class="tile" data-kpi="{escape(key)}"><div class="label">{escape(label)}</div>'
-        f'<div class="value">{escape(value)}</div>{lines}</div>'
+        f'<div class="tile" data-kpi="{escape(key)}"{data_value(value)}>'
+        f'<div class="label">{escape(label)}</div>'
+        f'<div class="value">{escape(show(value))}</div>{lines}</div>'
     )
 
 
@@ -51,7 +61,8 @@ def kpi_tiles(current: Values, comparisons: Sequence[tuple[str, Values]]) -> str
         tile(
             kpi.key,
             kpi.label,
-            kpi.format(current[kpi.key]),
+            current[kpi.key],
+            kpi.format,
             [(*delta(kpi, current[kpi.key], values[kpi.key]), against)
              for against, values in comparisons],
         )

@@ -1,0 +1,210 @@
+"""The reports in a real browser (headless Chromium): they load without errors, draw every chart,
+fit a phone, and show hostile POS text as text.
+
+Chromium comes from the system (CI installs Debian's ``chromium``): without it the tests skip,
+and fail on CI (``CI=true``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+from urllib.request import url2pathname
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from store_pipeline.reports import write_index
+from store_pipeline_tests.test_reports import (
+    CLOSER,
+    DAY,
+    QUOTED,
+    XSS,
+    fake_tables,
+    make_fetch,
+    render_all,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+SETTLE_MS = 5_000
+
+FITS = """(chart) => chart.querySelector(".main-svg") !== null
+  && chart.querySelector(".main-svg").getBoundingClientRect().width <= chart.clientWidth + 1"""
+CHARTS_DRAWN = """() => [...document.querySelectorAll(".plotly-graph-div")]
+  .every((chart) => chart.querySelector(".main-svg"))"""
+CHARTS_FIT = f"""() => [...document.querySelectorAll(".plotly-graph-div")].every({FITS})"""
+CHART_STATES = f"""() => [...document.querySelectorAll(".plotly-graph-div")].map((chart) => ({{
+  id: chart.id,
+  svg: chart.querySelector(".main-svg") !== null,
+  fits: ({FITS})(chart),
+  points: (chart._fullData || []).map((trace) =>
+    trace._length ?? (trace.z || trace.values || trace.labels || []).length),
+  marks: chart.querySelectorAll(".point, .js-line, .slice, .hm image").length,
+}}))"""
+
+SIDEWAYS_SCROLL = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@dataclass
+class Visit:
+    """What one page did in the browser."""
+
+    path: str
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)
+    sideways: int = 0
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """Every kind of report, rendered from a chain whose POS text is hostile, and the index."""
+    quarantine = pd.DataFrame([{"business_date": DAY, "kind": "orphan_lines", "row_count": 3}])
+    reports = tmp_path_factory.mktemp("site")
+    render_all(make_fetch({**fake_tables(), "qua_summary": quarantine}), reports)
+    write_index(reports)
+    return reports
+
+
+def _watch(page: Page, visit: Visit) -> None:
+    page.on("console", lambda message: message.type == "error" and visit.errors.append(
+        f"console: {message.text}"))
+    page.on("pageerror", lambda error: visit.errors.append(f"page: {error}"))
+    page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
+
+
+def _visit(page: Page, site: Path, url: str) -> tuple[Visit, list[str]]:
+    """Open ``url``, let its charts settle, and record what happened and where it links."""
+    visit = Visit(Path(url2pathname(urlparse(url).path)).relative_to(site).as_posix())
+    _watch(page, visit)
+    _open(page, url)
+    visit.charts = page.evaluate(CHART_STATES)
+    visit.sideways = page.evaluate(SIDEWAYS_SCROLL)
+    links = page.eval_on_selector_all("a[href]", "(links) => links.map((link) => link.href)")
+    return visit, [urldefrag(link).url for link in links]
+
+
+def _open(page: Page, url: str) -> None:
+    """Go to ``url``, wait until every chart is drawn and, for a while, until each fits its card."""
+    page.goto(url)
+    page.wait_for_function(CHARTS_DRAWN, timeout=SETTLE_MS)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(CHARTS_FIT, timeout=SETTLE_MS)
+
+
+def _crawl(browser: Browser, site: Path, viewport: dict) -> dict[str, Visit]:
+    """Every page of ``site`` reachable from its ``index.html``, each opened in a fresh tab."""
+    context = browser.new_context(viewport=viewport)
+    start = (site / "index.html").as_uri()
+    queue, seen, visits = [start], {start}, {}
+    while queue:
+        page = context.new_page()
+        visit, links = _visit(page, site, queue.pop(0))
+        page.close()
+        visits[visit.path] = visit
+        for link in links:
+            if link.startswith(site.as_uri()) and link not in seen:
+                seen.add(link)
+                queue.append(link)
+    context.close()
+    return visits
+
+
+@pytest.fixture(scope="module", params=sorted(VIEWPORTS))
+def visits(request, browser, site) -> dict[str, Visit]:
+    return _crawl(browser, site, VIEWPORTS[request.param])
+
+
+def test_index_reaches_every_report(visits, site):
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
+    assert set(visits) == pages
+    assert len(pages) == 7  # 5 reports, the index and the day's index
+
+
+def test_no_errors_and_no_dialogs(visits):
+    for visit in visits.values():
+        assert visit.errors == [], visit.path
+        assert visit.dialogs == [], visit.path
+
+
+def test_every_chart_draws_its_data(visits):
+    charts = [(visit.path, chart) for visit in visits.values() for chart in visit.charts]
+    assert len(charts) == 23
+    for path, chart in charts:
+        where = f"{path} #{chart['id']}"
+        assert chart["svg"], where
+        assert chart["points"] and all(points > 0 for points in chart["points"]), where
+        assert chart["marks"] >= len(chart["points"]), where
+
+
+def test_charts_fit_their_cards(visits):
+    misfits = [f"{visit.path} #{chart['id']}" for visit in visits.values()
+               for chart in visit.charts if not chart["fits"]]
+    assert misfits == []
+
+
+def test_pages_never_scroll_sideways(visits):
+    assert {visit.path: visit.sideways for visit in visits.values()} == dict.fromkeys(visits, 0)
+
+
+@pytest.fixture
+def tab(browser) -> Iterator[tuple[Page, Visit]]:
+    """A phone-sized tab, and what it does: dialogs, console errors, page errors."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    seen = Visit("tab")
+    _watch(page, seen)
+    yield page, seen
+    context.close()
+
+
+def test_pos_text_shows_as_text(tab, site):
+    page, seen = tab
+    _open(page, (site / "daily/2026-11-24/employee_productivity.html").as_uri())
+    expect(page.get_by_role("cell", name=CLOSER, exact=True).first).to_be_visible()
+    assert page.locator("main img").count() == 0
+    _open(page, (site / "monthly/2026-11/business_review.html").as_uri())
+    expect(page.get_by_role("cell", name=QUOTED, exact=True)).to_be_visible()
+    _open(page, (site / "daily/2026-11-24/sales_dashboard.html").as_uri())
+    assert XSS in page.locator("#top-products .ytick text").all_text_contents()
+    store_names = page.locator("#net-sales-by-store .ytick text").all_text_contents()
+    assert f"S03 {QUOTED}" in store_names
+    assert (seen.dialogs, seen.errors) == ([], [])
+
+
+def test_hover_shows_pos_text_as_text(tab, site):
+    page, seen = tab
+    _open(page, (site / "daily/2026-11-24/sales_dashboard.html").as_uri())
+    page.evaluate("""() => {
+      const chart = document.getElementById("net-sales-by-store");
+      const point = Array.from(chart._fullData[0].y).indexOf("S02");
+      Plotly.Fx.hover(chart, [{curveNumber: 0, pointNumber: point}]);
+    }""")
+    label = page.locator("#net-sales-by-store .hoverlayer .hovertext")
+    expect(label).to_contain_text(f"S02 {XSS}")
+    expect(label).to_contain_text("Region: West")
+    assert (seen.dialogs, seen.errors) == ([], [])
