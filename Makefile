@@ -2,7 +2,7 @@
 UV ?= python3 -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: install demo test lint ui dbt-parse clean
+.PHONY: install demo test lint tsql-check docs ui dbt-parse clean
 
 install: .venv/.installed
 
@@ -17,12 +17,22 @@ dbt-parse: install
 demo: install dbt-parse
 	$(RUN) store-pipeline demo
 
-test: install dbt-parse lint
+test: install dbt-parse lint tsql-check
 	$(RUN) pytest
 
 lint: install
 	$(RUN) ruff check .
 	$(RUN) sqlfluff lint --disable-progress-bar store_pipeline_dbt/models
+
+# Compile every model, test and snapshot for SQL Server (no server needed) and check the T-SQL.
+tsql-check: install
+	$(RUN) python -m store_pipeline.portability
+
+# dbt's documentation site (models, columns, tests, exposures, lineage) on http://127.0.0.1:8081;
+# column types come from the warehouse (`make demo` fills it).
+docs: install dbt-parse
+	cd store_pipeline_dbt && mkdir -p "$${STORE_PIPELINE_HOME:-../var}" && ../.venv/bin/dbt docs generate
+	cd store_pipeline_dbt && ../.venv/bin/dbt docs serve --host 127.0.0.1 --port 8081 --no-browser
 
 ui: install
 	$(RUN) store-pipeline ui

@@ -110,3 +110,21 @@
     union all select {{ n }}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#
+    A small literal table: `rows` (lists of numbers and strings) as a union of selects with
+    the columns `column_names`. Strings are quoted, their quotes doubled.
+#}
+{% macro literal_rows(column_names, rows) -%}
+    {%- for row in rows %}
+    {{ 'union all ' if not loop.first }}select
+        {%- for value in row %}
+        {% if value is string -%}
+            '{{ value | replace("'", "''") }}'
+        {%- else -%}
+            {{ value }}
+        {%- endif %} as {{ column_names[loop.index0] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    {%- endfor %}
+{%- endmacro %}

@@ -37,3 +37,24 @@
 {% macro flag(condition) -%}
     case when {{ condition }} then 1 else 0 end
 {%- endmacro %}
+
+
+{# Regular hours: the hours up to `limit` (a day's or a week's overtime threshold). #}
+{% macro hours_up_to(hours, limit) -%}
+    case when {{ hours }} > {{ limit }} then {{ limit }} else {{ hours }} end
+{%- endmacro %}
+
+
+{# Overtime: the hours beyond `limit`, 0 when within it. #}
+{% macro hours_beyond(hours, limit) -%}
+    case when {{ hours }} > {{ limit }} then {{ hours }} - {{ limit }} else 0 end
+{%- endmacro %}
+
+
+{#
+    Annualised inventory turnover: the cost of goods sold over `days` days divided by the
+    average on-hand value over those days, times 365 / days. NULL without stock value.
+#}
+{% macro annualised_turnover(cost_of_goods, average_on_hand_value, days) -%}
+    {{ safe_divide(cost_of_goods ~ ' * 365', '(' ~ average_on_hand_value ~ ') * (' ~ days ~ ')') }}
+{%- endmacro %}

@@ -5,6 +5,8 @@ with shifts as (
         business_date,
         cashier_id,
         count(*) as shifts,
+        sum(coalesce(worked_seconds, 0)) as worked_seconds,
+        sum(coalesce(worked_seconds * hourly_rate, 0)) as labor_cost_seconds,
         {{ seconds_to_hours('sum(coalesce(worked_seconds, 0))') }} as hours_worked,
         {{ seconds_to_hours('sum(coalesce(worked_seconds * hourly_rate, 0))') }} as labor_cost
     from {{ ref('int_labor_shifts') }}
@@ -46,6 +48,8 @@ joined as (
         cashiers.store_id,
         {{ flag('cashiers.cashier_id is null') }} as is_unknown_cashier,
         coalesce(shifts.shifts, 0) as shifts,
+        coalesce(shifts.worked_seconds, 0) as worked_seconds,
+        coalesce(shifts.labor_cost_seconds, 0) as labor_cost_seconds,
         coalesce(shifts.hours_worked, 0) as hours_worked,
         coalesce(shifts.labor_cost, 0) as labor_cost,
         coalesce(sales.transactions_handled, 0) as transactions_handled,
@@ -72,17 +76,11 @@ final as (
         store_id,
         is_unknown_cashier,
         shifts,
+        worked_seconds,
+        labor_cost_seconds,
         hours_worked,
-        case
-            when hours_worked > {{ var('overtime_daily_hours') }}
-                then {{ var('overtime_daily_hours') }}
-            else hours_worked
-        end as regular_hours,
-        case
-            when hours_worked > {{ var('overtime_daily_hours') }}
-                then hours_worked - {{ var('overtime_daily_hours') }}
-            else 0
-        end as overtime_hours,
+        {{ hours_up_to('hours_worked', var('overtime_daily_hours')) }} as regular_hours,
+        {{ hours_beyond('hours_worked', var('overtime_daily_hours')) }} as overtime_hours,
         labor_cost,
         transactions_handled,
         net_sales_handled,

@@ -75,7 +75,10 @@ measured as (
         is_voided,
         is_orphan_line,
         is_unknown_item,
-        {{ flag('is_orphan_line = 0 and is_voided = 0') }} as is_kpi_line
+        {{ flag(
+            'is_orphan_line = 0 and is_voided = 0'
+            ~ ' and cast(transaction_at as date) <= business_date'
+        ) }} as is_kpi_line
     from joined
 )
 

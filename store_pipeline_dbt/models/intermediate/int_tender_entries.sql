@@ -1,5 +1,6 @@
 -- One row per tender entry (payment or refund), with its tender type and transaction flags.
--- A tender counts in the KPIs (is_kpi_tender = 1) when its transaction exists and is not voided.
+-- A tender counts in the KPIs (is_kpi_tender = 1) when its transaction exists, is not voided
+-- and is not dated after the business date it was landed under.
 with tender_entries as (
     select * from {{ ref('stg_pos__tender_entry') }}
 ),
@@ -24,6 +25,8 @@ joined as (
         coalesce(transactions.is_voided, 0) as is_voided,
         {{ flag('transactions.transaction_number is null') }} as is_orphan_tender,
         {{ flag('tenders.tender_id is null') }} as is_unknown_tender,
+        {{ flag('cast(transactions.transaction_at as date) > tender_entries.business_date') }}
+            as is_future_dated,
         count(*) over (
             partition by
                 tender_entries.store_id,
@@ -57,7 +60,9 @@ flagged as (
         is_voided,
         is_orphan_tender,
         is_unknown_tender,
-        {{ flag('is_orphan_tender = 0 and is_voided = 0') }} as is_kpi_tender
+        {{ flag(
+            'is_orphan_tender = 0 and is_voided = 0 and is_future_dated = 0'
+        ) }} as is_kpi_tender
     from joined
 )
 

@@ -87,7 +87,10 @@ flagged as (
     select
         *,
         net_sales + tax as total_collected,
-        {{ flag('is_voided = 0 and sale_line_count > 0') }} as is_sales_transaction,
+        {{ flag(
+            'is_voided = 0 and sale_line_count > 0'
+            ~ ' and cast(transaction_at as date) <= business_date'
+        ) }} as is_sales_transaction,
         {{ flag(
             'abs(tender_amount - total_amount) <= ' ~ var('balance_tolerance')
             ~ ' and abs(net_sales + tax - total_amount) <= ' ~ var('balance_tolerance')

@@ -7,6 +7,7 @@ with customers as (
 final as (
     select
         customer_id,
+        {{ customer_key('customer_id') }} as customer_key,
         zip_code,
         is_loyalty_member,
         cast(created_at as date) as created_date,

@@ -88,7 +88,7 @@ final as (
         {{ safe_divide('on_hand_units', 'avg_daily_units_28d') }} as days_of_supply,
         {{ safe_divide('units_sold_28d', 'units_sold_28d + on_hand_units') }}
             as sell_through_pct_28d,
-        {{ safe_divide('cost_of_goods_28d * 365', 'avg_on_hand_value_28d * days_observed_28d') }}
+        {{ annualised_turnover('cost_of_goods_28d', 'avg_on_hand_value_28d', 'days_observed_28d') }}
             as inventory_turnover,
         last_sold_date,
         days_since_last_sale,
