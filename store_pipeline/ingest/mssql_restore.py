@@ -10,14 +10,19 @@ changes nothing and a failure leaves raw_pos as it was. The same rules as the em
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
 from store_pipeline.ingest import tsql
-from store_pipeline.ingest.restore import LandedDate, RestoreError
+from store_pipeline.ingest.restore import (
+    LandedDate,
+    RestoreError,
+    require_business_date,
+    schema_problems,
+)
 from store_pipeline.pos_schema import POS_TABLES
 
 Log = Callable[[str], None]
@@ -124,23 +129,6 @@ def verify(cursor: Cursor, target: RestoreTarget, log: Log) -> None:
             log(f"{target.label}: {line}")
 
 
-def schema_problems(found: Iterable[tuple[str, str]]) -> list[str]:
-    """What the (table, column) pairs of a restored ``dbo`` lack against POS_TABLES."""
-    columns: dict[str, set[str]] = {}
-    for table_name, column_name in found:
-        columns.setdefault(table_name.lower(), set()).add(column_name.lower())
-    problems = []
-    for table in POS_TABLES:
-        present = columns.get(table.name.lower())
-        if present is None:
-            problems.append(f"table dbo.{table.name} is missing")
-            continue
-        missing = [c for c in table.column_names if c.lower() not in present]
-        if missing:
-            problems.append(f"dbo.{table.name} lacks column(s) {', '.join(missing)}")
-    return problems
-
-
 def check_schema(cursor: Cursor, target: RestoreTarget) -> None:
     """Every POS table and column is in the restored database, else a RestoreError."""
     with _step(target, "reading the restored schema"):
@@ -154,11 +142,7 @@ def check_covers(cursor: Cursor, target: RestoreTarget, business_date: date) -> 
     """The backup's newest busy day (>= 1 % of its transactions) must be ``business_date``."""
     with _step(target, "reading the restored transaction dates"):
         newest = cursor.execute(tsql.newest_busy_day_sql(target.database)).fetchone()[0]
-    if newest is not None and newest != business_date:
-        raise RestoreError(
-            f"{target.label} covers business date {newest}, not {business_date}: "
-            "its newest transactions are from another day"
-        )
+    require_business_date(target.label, newest, business_date)
 
 
 def land_rows(cursor: Cursor, target: RestoreTarget, business_date: date) -> dict[str, int]:

@@ -6,6 +6,7 @@ changes nothing and a failed landing leaves raw_pos exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -58,14 +59,11 @@ def _attach(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
         ) from error
 
 
-def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
-    found = con.execute(
-        "SELECT lower(table_name), lower(column_name) FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name = 'dbo'", [_ALIAS]
-    ).fetchall()
+def schema_problems(found: Iterable[tuple[str, str]]) -> list[str]:
+    """What the (table, column) pairs of a backup's ``dbo`` lack against POS_TABLES."""
     columns: dict[str, set[str]] = {}
     for table_name, column_name in found:
-        columns.setdefault(table_name, set()).add(column_name)
+        columns.setdefault(table_name.lower(), set()).add(column_name.lower())
     problems = []
     for table in POS_TABLES:
         present = columns.get(table.name.lower())
@@ -75,6 +73,24 @@ def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
         missing = [c for c in table.column_names if c.lower() not in present]
         if missing:
             problems.append(f"dbo.{table.name} lacks column(s) {', '.join(missing)}")
+    return problems
+
+
+def require_business_date(label: str, newest: date | None, business_date: date) -> None:
+    """The backup's newest busy day (>= 1 % of its transactions) must be ``business_date``."""
+    if newest is not None and newest != business_date:
+        raise RestoreError(
+            f"{label} covers business date {newest}, not {business_date}: "
+            "its newest transactions are from another day"
+        )
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+    found = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = ? AND schema_name = 'dbo'", [_ALIAS]
+    ).fetchall()
+    problems = schema_problems(found)
     if problems:
         raise RestoreError(f"{snapshot.name} does not match the POS schema: {'; '.join(problems)}")
 
@@ -87,11 +103,7 @@ def _check_covers(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date:
               FROM {_ALIAS}.dbo."Transaction" GROUP BY CAST("Time" AS DATE)
             ) WHERE n >= 0.01 * (SELECT count(*) FROM {_ALIAS}.dbo."Transaction")"""
     ).fetchone()[0]
-    if newest is not None and newest != business_date:
-        raise RestoreError(
-            f"{snapshot.name} covers business date {newest}, not {business_date}: "
-            "its newest transactions are from another day"
-        )
+    require_business_date(snapshot.name, newest, business_date)
 
 
 def _date_filter(table: PosTable) -> str:
