@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tqdm import tqdm
@@ -18,8 +18,6 @@ def _date(text: str) -> date:
 
 
 def _yesterday(settings: Settings) -> date:
-    from datetime import datetime
-
     return datetime.now(settings.tz).date() - timedelta(days=1)
 
 

@@ -154,21 +154,6 @@ def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
     return LandedDate(business_date, rows)
 
 
-def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[date]:
-    """Business dates in [start, end] for which raw_pos holds a landed store snapshot."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'store'",
-        [RAW_SCHEMA],
-    ).fetchone()[0]
-    if not exists:
-        return set()
-    rows = con.execute(
-        f"SELECT DISTINCT business_date FROM {RAW_SCHEMA}.store "
-        "WHERE business_date BETWEEN ? AND ?", [start, end]
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def dates_between(start: date, end: date) -> list[date]:
     """Every date from start to end inclusive."""
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
