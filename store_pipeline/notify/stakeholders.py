@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from store_pipeline.notify.attachments import ReportFile, deliver
+from store_pipeline.notify.attachments import Delivery, ReportFile, deliver
+from store_pipeline.notify.content import Email
 from store_pipeline.notify.delivery import Outcome, Planned
 from store_pipeline.notify.figures import month_figures, region_stock, store_days
 from store_pipeline.notify.messages import (
@@ -27,23 +28,33 @@ def _report(reports_dir: Path, period: str, folder: str, name: str) -> ReportFil
     return ReportFile(Path(reports_dir), f"{period}/{folder}/{name}.html", TITLES[name])
 
 
+def _plan_scoped(key: str, name: str, report: ReportFile, subscribers: list[Subscriber],
+                 scope: str, found: dict, rows: tuple[str, str], reports_url: str,
+                 outcome: Outcome, compose: Callable[[list, Delivery], Email]
+                 ) -> Iterator[Planned]:
+    """Each subscriber's share of ``found`` by their ``scope`` (stores or regions), with
+    ``report``; ``rows`` words what is missing: (in the warnings, in the notes)."""
+    outcome.warnings += [f"{key}: {w} ({rows[0]})"
+                         for w in unknown_scope(subscribers, scope, set(found))]
+    delivery = None
+    for subscriber in subscribers:
+        share = [found[item] for item in getattr(subscriber, scope) if item in found]
+        if not share:
+            outcome.notes.append(f"{key}: nothing for {subscriber.email}: none of their {scope} "
+                                 f"has {rows[1]}")
+            continue
+        delivery = delivery or deliver(report, reports_url)
+        yield Planned(key, name, subscriber, compose(share, delivery))
+
+
 def plan_daily(fetch: Fetch, key: str, managers: list[Subscriber], reports_dir: Path,
                reports_url: str, outcome: Outcome) -> Iterator[Planned]:
     """Each store manager's stores on day ``key``, with the sales dashboard."""
     day = date.fromisoformat(key)
-    days = store_days(fetch, day)
-    outcome.warnings += [f"{key}: {w} (no sales rows that day)"
-                      for w in unknown_scope(managers, "stores", set(days))]
-    delivery = None
-    for manager in managers:
-        stores = [days[code] for code in manager.stores if code in days]
-        if not stores:
-            outcome.notes.append(f"{key}: nothing for {manager.email}: none of their stores "
-                                 "has sales rows")
-            continue
-        delivery = delivery or deliver(_report(reports_dir, "daily", key, DAILY_REPORT),
-                                       reports_url)
-        yield Planned(key, DAILY_REPORT, manager, store_manager_email(day, stores, delivery))
+    yield from _plan_scoped(
+        key, DAILY_REPORT, _report(reports_dir, "daily", key, DAILY_REPORT), managers, "stores",
+        store_days(fetch, day), ("no sales rows that day", "sales rows"), reports_url, outcome,
+        lambda stores, delivery: store_manager_email(day, stores, delivery))
 
 
 def plan_weekly(fetch: Fetch, key: str, directors: list[Subscriber], reports_dir: Path,
@@ -51,20 +62,11 @@ def plan_weekly(fetch: Fetch, key: str, directors: list[Subscriber], reports_dir
     """Each regional director's regions for the week starting ``key``, with the inventory
     analysis."""
     week_start = date.fromisoformat(key)
-    regions = region_stock(fetch, week_start)
-    outcome.warnings += [f"{key}: {w} (no inventory rows that week)"
-                      for w in unknown_scope(directors, "regions", set(regions))]
-    delivery = None
-    for director in directors:
-        stock = [regions[name] for name in director.regions if name in regions]
-        if not stock:
-            outcome.notes.append(f"{key}: nothing for {director.email}: none of their regions "
-                                 "has inventory rows")
-            continue
-        delivery = delivery or deliver(_report(reports_dir, "weekly", key, WEEKLY_REPORT),
-                                       reports_url)
-        yield Planned(key, WEEKLY_REPORT, director,
-                      regional_director_email(week_start, stock, delivery))
+    yield from _plan_scoped(
+        key, WEEKLY_REPORT, _report(reports_dir, "weekly", key, WEEKLY_REPORT), directors,
+        "regions", region_stock(fetch, week_start),
+        ("no inventory rows that week", "inventory rows"), reports_url, outcome,
+        lambda stock, delivery: regional_director_email(week_start, stock, delivery))
 
 
 def plan_monthly(fetch: Fetch, key: str, executives: list[Subscriber], reports_dir: Path,
