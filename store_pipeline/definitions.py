@@ -14,6 +14,7 @@ from store_pipeline.assets.notifications import (
     weekly_emails,
 )
 from store_pipeline.assets.reports import business_review, daily_reports, weekly_reports
+from store_pipeline.event_log import enable_event_batches
 from store_pipeline.jobs import (
     analytics_job,
     daily_pipeline_job,
@@ -27,6 +28,8 @@ from store_pipeline.resources.select import build_resources
 from store_pipeline.schedules import SCHEDULES
 from store_pipeline.sensors import new_backup_sensor
 from store_pipeline.settings import load_settings
+
+enable_event_batches()  # every process that runs our steps loads this module
 
 ASSETS = [pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
           business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health]

@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 
 from store_pipeline.generator import GeneratorConfig, generate_chain
+from store_pipeline.instance import write_instance_config
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,9 +86,7 @@ def _webserver_up(port: int) -> bool:
 
 def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_path):
     home = tmp_path / "home"
-    (home / "dagster_home").mkdir(parents=True)
-    shutil.copyfile(REPO / "store_pipeline" / "dagster.yaml",
-                    home / "dagster_home" / "dagster.yaml")
+    write_instance_config(home / "dagster_home")
     env = _environment(home, sshd)
     workspace = str(REPO / "workspace.yaml")
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]

@@ -1,0 +1,79 @@
+"""The instance's event log: a range run's events batched, and read back as Dagster reads them."""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from store_pipeline.event_log import BatchingSqliteEventLogStorage
+from store_pipeline.instance import write_instance_config
+from store_pipeline.runner import RANGE_END_TAG, RANGE_START_TAG
+
+DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-02-01")
+KEYS = DAYS.get_partition_keys()
+
+
+@dg.asset(partitions_def=DAYS, backfill_policy=dg.BackfillPolicy.single_run())
+def counted(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"partitions": len(context.partition_keys)})
+
+
+@dg.asset(partitions_def=DAYS, backfill_policy=dg.BackfillPolicy.single_run(), deps=[counted])
+def downstream(context: dg.AssetExecutionContext) -> None:
+    context.log.info(f"{len(context.partition_keys)} partitions")
+
+
+JOB = dg.Definitions(assets=[counted, downstream],
+                     jobs=[dg.define_asset_job("range_job")]).resolve_job_def("range_job")
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")
+    home = tmp_path / "dagster_home"
+    write_instance_config(home)
+    return home
+
+
+def _run_range(dagster_home: Path) -> str:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
+        result = JOB.execute_in_process(
+            instance=instance, tags={RANGE_START_TAG: KEYS[0], RANGE_END_TAG: KEYS[-1]})
+        assert result.success
+        return result.run_id
+
+
+def test_a_range_run_stores_each_assets_materialisations_as_one_batch(dagster_home, monkeypatch):
+    batches = []
+    store = BatchingSqliteEventLogStorage.store_event_batch
+    monkeypatch.setattr(BatchingSqliteEventLogStorage, "store_event_batch",
+                        lambda self, events: (batches.append(len(events)), store(self, events)))
+    _run_range(dagster_home)
+    # The plan (one event per asset), then the materialisations of each asset.
+    assert batches == [2, len(KEYS), len(KEYS)]
+
+
+def test_another_instance_reads_every_partition_back(dagster_home):
+    run_id = _run_range(dagster_home)
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        for key in (counted.key, downstream.key):
+            assert instance.get_materialized_partitions(key) == set(KEYS)
+            records = instance.fetch_materializations(key, limit=100).records
+            assert sorted(r.partition_key for r in records) == KEYS
+            assert {r.run_id for r in records} == {run_id}
+        planned = instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
+        assert len(planned) == 2  # one per asset for the whole range, not one per partition
+        status = instance.get_asset_records([counted.key])[0].asset_entry
+        assert status.last_materialization.dagster_event.partition == KEYS[-1]
+
+
+def test_a_second_range_run_replaces_nothing_it_should_keep(dagster_home):
+    first, second = _run_range(dagster_home), _run_range(dagster_home)
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        records = instance.fetch_materializations(counted.key, limit=1000).records
+        assert len(records) == 2 * len(KEYS)
+        assert {r.run_id for r in records} == {first, second}
+        latest = instance.get_latest_materialization_event(counted.key)
+        assert latest.run_id == second
