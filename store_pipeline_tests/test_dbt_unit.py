@@ -15,8 +15,8 @@ from store_pipeline.ingest.restore import create_raw_tables
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home)}
+def _dbt(home: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), **env_vars}
     return subprocess.run([DBT, *args, "--target-path", str(home / "target")], cwd=DBT_PROJECT_DIR,
                           env=env, capture_output=True, text=True, timeout=600)
 
@@ -30,3 +30,21 @@ def test_kpi_unit_tests_pass(tmp_path: Path):
     unit = _dbt(tmp_path, "test", "--select", "test_type:unit")
     assert unit.returncode == 0, unit.stdout[-3000:]
     assert " PASS=" in unit.stdout and " ERROR=0 " in unit.stdout
+
+
+def test_the_run_window_comes_from_the_environment_unless_vars_set_it(tmp_path: Path):
+    """Dagster passes the window as environment variables (partial parsing survives them)."""
+    window = {"STORE_PIPELINE_RUN_MIN_DATE": "2026-03-01",
+              "STORE_PIPELINE_RUN_MAX_DATE": "2026-03-07"}
+    compiled = tmp_path / "target" / "compiled" / "store_pipeline" / "models" / "marts"
+
+    by_env = _dbt(tmp_path, "compile", "--select", "fct_sales", **window)
+    assert by_env.returncode == 0, by_env.stdout[-3000:]
+    sql = (compiled / "fct_sales.sql").read_text()
+    assert "cast('2026-03-01' as date)" in sql and "cast('2026-03-07' as date)" in sql
+
+    by_vars = _dbt(tmp_path, "compile", "--select", "fct_sales", "--vars",
+                   '{"min_date": "2026-02-01", "max_date": "2026-02-02"}', **window)
+    assert by_vars.returncode == 0, by_vars.stdout[-3000:]
+    sql = (compiled / "fct_sales.sql").read_text()
+    assert "cast('2026-02-01' as date)" in sql and "2026-03-01" not in sql

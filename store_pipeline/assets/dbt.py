@@ -1,28 +1,55 @@
 """The dbt project as Dagster assets: one ``@dbt_assets`` over daily partitions, tests as checks."""
 
-import json
+import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
+from datetime import date
+from functools import cached_property
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
+from pydantic import Field
 
+from store_pipeline.dbt_target import run_target, save_parse_state
 from store_pipeline.freshness import DAILY_BY_0500
+from store_pipeline.ingest.restore import dates_between, describe_dates
 from store_pipeline.partitions import daily_partitions, window_dates
-from store_pipeline.resources.warehouse import WAREHOUSE_POOL
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 from store_pipeline.settings import load_settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "store_pipeline_dbt"
 # The dbt installed beside this interpreter, whether or not its bin/ is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# The run window, read by macros/run_window.sql when the vars min_date/max_date are not set.
+WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
     target=load_settings().warehouse,
 )
+
+
+class StoreDbtCli(DbtCliResource):
+    """dbt through its CLI, with two start-up costs of dagster-dbt removed from every run.
+
+    - dagster-dbt runs ``dbt --version`` to learn the version; the dbt it runs is the one
+      installed beside this interpreter, whose version the package metadata gives at once.
+    - It loads dbt's adapter into the run's process only to fetch row counts and column
+      metadata, which these assets do not ask for.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        return None
 
 
 def _manifest_is_stale() -> bool:
@@ -38,7 +65,7 @@ def _manifest_is_stale() -> bool:
 
 
 if _manifest_is_stale():  # `make` parses ahead of time; this covers an edited checkout
-    DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+    StoreDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
         ["parse", "--quiet"], target_path=dbt_project.target_path
     ).wait()
 
@@ -58,10 +85,42 @@ class StoreDbtTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=f"dbt_{folder}")
 
 
-def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
-    """The partition window as dbt vars (inclusive dates)."""
-    start, end = window_dates(context)
-    return {"min_date": start.isoformat(), "max_date": end.isoformat()}
+class DbtRunConfig(dg.Config):
+    """Launchpad options of a dbt run."""
+
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild every mart from all of raw_pos (dbt --full-refresh), e.g. after a "
+                    "column was added; the run's window no longer limits what is rebuilt.",
+    )
+
+
+@contextmanager
+def window_environment(start: date, end: date) -> Iterator[None]:
+    """The run window as STORE_PIPELINE_RUN_MIN/MAX_DATE while dbt starts (read by the
+    run_window macro at execution, so dbt's partial parsing survives a new window)."""
+    values = {WINDOW_ENV[0]: start.isoformat(), WINDOW_ENV[1]: end.isoformat()}
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def require_landed(warehouse: Warehouse, start: date, end: date) -> None:
+    """Fail before any dbt work when a date of the window has nothing in raw_pos."""
+    missing = set(dates_between(start, end)) - warehouse.landed_dates(start, end)
+    if missing:
+        raise dg.Failure(
+            f"raw_pos has no transactions for {len(missing)} date(s) of {start}..{end}: "
+            f"{describe_dates(missing)}. Land them first (ingestion_job, or "
+            "`store-pipeline backfill` over those dates)."
+        )
 
 
 @dbt_assets(
@@ -72,11 +131,22 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     dagster_dbt_translator=StoreDbtTranslator(),
     pool=WAREHOUSE_POOL,
 )
-def store_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
+                     warehouse: Warehouse, config: DbtRunConfig):
     """``dbt build`` of the selected models and data tests over the run's business dates.
 
     dbt unit tests check SQL logic, not data: they run in the test suite, not every night.
     """
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars",
-            json.dumps(dbt_vars(context))]
-    yield from dbt.cli(args, context=context).stream()
+    start, end = window_dates(context)
+    require_landed(warehouse, start, end)
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if config.full_refresh:
+        context.log.info("full refresh: every mart is rebuilt from all of raw_pos")
+        args.append("--full-refresh")
+    home = load_settings().home
+    target = run_target(home, context.run.run_id[:8])
+    window = nullcontext() if config.full_refresh else window_environment(start, end)
+    with window:
+        invocation = dbt.cli(args, context=context, target_path=target)
+    yield from invocation.stream()
+    save_parse_state(home, target)

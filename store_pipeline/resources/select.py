@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from store_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
+from store_pipeline.assets.dbt import DBT_EXECUTABLE, StoreDbtCli, dbt_project
 from store_pipeline.ingest.files import DEFAULT_PATTERN
 from store_pipeline.notify.config import Notifications
 from store_pipeline.notify.smtp import SmtpMailer
@@ -44,8 +43,8 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "outbox": build_outbox(settings),
         "warehouse": build_warehouse(settings),
         "data_home": DataHome(home=str(settings.home)),
-        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
-                              target=dbt_project.target, dbt_executable=DBT_EXECUTABLE),
+        "dbt": StoreDbtCli(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
+                           target=dbt_project.target, dbt_executable=DBT_EXECUTABLE),
         "mailer": SmtpMailer.from_env(),
         "notifications": Notifications.from_env(),
         "alert_webhook": AlertWebhook.from_env(),

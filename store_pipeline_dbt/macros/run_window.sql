@@ -1,6 +1,12 @@
 {#
     The run window: the business dates a run (re)builds, from the vars min_date and max_date
-    (YYYY-MM-DD, both inclusive). Without them the window is the whole history.
+    (YYYY-MM-DD, both inclusive) or, when those vars are not set, from the environment
+    variables STORE_PIPELINE_RUN_MIN_DATE and STORE_PIPELINE_RUN_MAX_DATE. Without either the
+    window is the whole history.
+
+    The environment variables are read only while executing, never while parsing: dbt's
+    partial parsing then survives a change of window, where changing --vars re-parses the
+    whole project. Dagster passes the window this way.
 
     in_run_window(column, lookback_days)  predicate for models and tests; lookback_days widens
                                           the window backwards for KPIs that read history
@@ -11,6 +17,9 @@
 
 {% macro run_window_date(name) %}
     {%- set value = var(name, none) -%}
+    {%- if value is none and execute -%}
+        {%- set value = env_var('STORE_PIPELINE_RUN_' ~ (name | upper), '') -%}
+    {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {{ return(none) }}
     {%- endif -%}
