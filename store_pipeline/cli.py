@@ -39,7 +39,7 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run_range(settings: Settings, start: date, end: date) -> int:
+def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = False) -> int:
     from store_pipeline.definitions import defs
     from store_pipeline.instance import get_instance
     from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
@@ -51,7 +51,8 @@ def _run_range(settings: Settings, start: date, end: date) -> int:
         return 2
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
-    runs = materialize_range(defs, partitions, start, end, get_instance(settings))
+    runs = materialize_range(defs, partitions, start, end, get_instance(settings),
+                             full_refresh=full_refresh)
     failed = [r for r in runs if not r.success]
     for run in runs:
         status = "ok" if run.success else "FAILED"
@@ -64,7 +65,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     if args.end < args.start:
         print("error: --end is before --start", file=sys.stderr)
         return 2
-    return _run_range(settings, args.start, args.end)
+    return _run_range(settings, args.start, args.end, args.full_refresh)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -140,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     back = sub.add_parser("backfill", help=cmd_backfill.__doc__)
     back.add_argument("--start", type=_date, required=True)
     back.add_argument("--end", type=_date, required=True)
+    back.add_argument("--full-refresh", action="store_true",
+                      help="rebuild every dbt mart from all of raw_pos (after a model's "
+                           "columns changed), then export and report the range")
     back.set_defaults(func=cmd_backfill)
 
     ui = sub.add_parser("ui", help=cmd_ui.__doc__)

@@ -89,6 +89,9 @@ POS_TABLES: tuple[PosTable, ...] = (
 )
 
 TABLES_BY_NAME: dict[str, PosTable] = {t.name: t for t in POS_TABLES}
+# The table that dates a business day: a date has landed when its transactions have.
+TRANSACTIONS = next(t for t in POS_TABLES if t.name == "Transaction")
+
 TENDER_TYPES = ("cash", "credit", "debit", "gift", "mobile", "other")
 BACKUP_PREFIX = "pos_"
 

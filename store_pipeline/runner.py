@@ -13,6 +13,7 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 # Stage progress (INFO) on the console; the run's full event log stays in the instance.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+DBT_STEP = "store_dbt_models"
 
 # (job, the partitioning it runs over) in the order a range must be built.
 RANGE_JOBS = (
@@ -48,16 +49,19 @@ def keys_overlapping(partitions_def: dg.TimeWindowPartitionsDefinition, start: d
 
 def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsDefinition],
                       start: date, end: date, instance: dg.DagsterInstance,
-                      announce: Callable[[str], None] = print) -> list[RangeRun]:
-    """Run each job once over the keys of its partitioning that cover [start, end]."""
+                      announce: Callable[[str], None] = print,
+                      full_refresh: bool = False) -> list[RangeRun]:
+    """Run each job once over the keys of its partitioning that cover [start, end];
+    ``full_refresh`` rebuilds the dbt marts from all of raw_pos."""
     runs = []
     for job_name, partitioning in RANGE_JOBS:
         keys = keys_overlapping(partitions[partitioning], start, end)
         if not keys:
             continue
         announce(f"{job_name}: {keys[0]} .. {keys[-1]} ({len(keys)} partitions, one run)")
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            run_config=QUIET_CONSOLE,
+        job = defs.resolve_job_def(job_name)
+        result = job.execute_in_process(
+            run_config=run_config(job, full_refresh),
             instance=instance,
             tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]},
             raise_on_error=False,
@@ -66,3 +70,10 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
         if not result.success:
             break
     return runs
+
+
+def run_config(job: dg.JobDefinition, full_refresh: bool) -> dict:
+    """Console at INFO; the dbt step's full_refresh option when the job runs dbt."""
+    if not (full_refresh and job.graph.has_node_named(DBT_STEP)):
+        return QUIET_CONSOLE
+    return {**QUIET_CONSOLE, "ops": {DBT_STEP: {"config": {"full_refresh": True}}}}

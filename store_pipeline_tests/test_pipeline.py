@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -203,3 +204,54 @@ def test_missing_backup_names_the_file_and_the_folder(built, settings):
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     message = str(failure.event_specific_data.error)
     assert "pos_20260313.duckdb" in message and str(settings.outbox) in message
+
+
+def _newest_dbt_run(settings) -> Path:
+    return max((settings.home / "dbt" / "runs").iterdir(), key=lambda p: p.stat().st_mtime)
+
+
+def test_dbt_reuses_its_parse_state_across_runs(built, settings):
+    """The window reaches dbt outside --vars, so a second run does not parse the project."""
+    from store_pipeline.definitions import defs
+
+    result = defs.resolve_job_def("analytics_job").execute_in_process(
+        instance=built, partition_key=END.isoformat())
+    assert result.success
+    assert (settings.home / "dbt" / "partial_parse.msgpack").is_file()
+    log = (_newest_dbt_run(settings) / "dbt.log").read_text()
+    assert "Nothing changed, skipping partial parsing" in log
+    assert "Unable to do partial parsing" not in log
+
+
+def test_a_window_without_raw_data_fails_before_dbt(built, settings):
+    from store_pipeline.definitions import defs
+    from store_pipeline.runner import run_config
+
+    dbt_runs = set((settings.home / "dbt" / "runs").iterdir())
+    job = defs.resolve_job_def("analytics_job")
+    result = job.execute_in_process(
+        instance=built, raise_on_error=False, run_config=run_config(job, full_refresh=True),
+        tags={"dagster/asset_partition_range_start": (END - timedelta(days=1)).isoformat(),
+              "dagster/asset_partition_range_end": (END + timedelta(days=3)).isoformat()})
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = str(failure.event_specific_data.error)
+    assert f"{END + timedelta(days=1)}..{END + timedelta(days=3)}" in message
+    assert "3 date(s)" in message
+    assert set((settings.home / "dbt" / "runs").iterdir()) == dbt_runs  # dbt never started
+
+
+def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings):
+    from store_pipeline.definitions import defs
+    from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
+    from store_pipeline.runner import materialize_range
+
+    before = _table_digests(settings.warehouse_path)
+    partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
+                  "monthly": monthly_partitions}
+    runs = materialize_range(defs, partitions, END, END, built, announce=lambda _: None,
+                             full_refresh=True)
+    assert [r.success for r in runs] == [True, True, True]
+    results = json.loads((_newest_dbt_run(settings) / "run_results.json").read_text())
+    assert results["args"]["full_refresh"] is True
+    assert _table_digests(settings.warehouse_path) == before

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from store_pipeline.ingest.restore import RestoreError, land_snapshot
+from store_pipeline.ingest.restore import RestoreError, describe_dates, land_snapshot, landed_dates
 from store_pipeline.pos_schema import POS_TABLES, create_table_sql
 
 D = date(2026, 3, 10)
@@ -110,3 +110,17 @@ def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
     with pytest.raises(RuntimeError, match="connection dropped"):
         land_snapshot(warehouse, snap, D)
     assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall() == before
+
+
+def test_missing_dates_are_listed_with_consecutive_runs_folded():
+    days = [date(2026, 7, 9), date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3),
+            date(2026, 7, 5)]
+    assert describe_dates(days) == "2026-07-01..2026-07-03, 2026-07-05, 2026-07-09"
+    assert describe_dates([]) == ""
+
+
+def test_landed_dates_are_the_dates_with_transactions(tmp_path, warehouse):
+    assert landed_dates(warehouse, D - timedelta(days=2), D) == set()  # nothing landed yet
+    land_snapshot(warehouse, _snapshot(tmp_path / "pos_20260310.duckdb", D), D)
+    assert landed_dates(warehouse, D - timedelta(days=2), D + timedelta(days=1)) == {D}
+    assert landed_dates(warehouse, D + timedelta(days=1), D + timedelta(days=3)) == set()

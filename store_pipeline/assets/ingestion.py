@@ -110,11 +110,13 @@ def raw_pos(context: dg.AssetExecutionContext, warehouse: Warehouse, data_home: 
     landed = _by_date(in_landing, outbox.pattern)
     _require(landed, days, str(data_home.landing), "landed backup")
     totals = {t.raw_name: 0 for t in POS_TABLES}
-    for day in days:
-        result = warehouse.land_backup(data_home.landing / landed[day].name, day, context.log.info)
-        for name, n in result.rows.items():
-            totals[name] += n
-        context.log.info(f"raw_pos {day}: {sum(result.rows.values())} rows landed")
+    with warehouse.lander(context.log.info) as land:
+        for number, day in enumerate(days, 1):
+            result = land(data_home.landing / landed[day].name, day)
+            for name, n in result.rows.items():
+                totals[name] += n
+            context.log.info(f"raw_pos {day}: {sum(result.rows.values())} rows landed "
+                             f"({number}/{len(days)})")
     for table in POS_TABLES:
         yield dg.MaterializeResult(
             asset_key=["raw_pos", table.raw_name], metadata={"rows": totals[table.raw_name]}

@@ -168,3 +168,12 @@ def land_backup(cursor: Cursor, target: RestoreTarget, business_date: date,
     check_schema(cursor, target)
     check_covers(cursor, target, business_date)
     return LandedDate(business_date, land_rows(cursor, target, business_date))
+
+
+def landed_dates(cursor: Cursor, start: date, end: date) -> set[date]:
+    """Business dates from ``start`` to ``end`` with transactions in raw_pos."""
+    cursor.execute(tsql.landed_dates_sql(), start, end)
+    if cursor.description is None:  # raw_pos.transaction does not exist yet
+        return set()
+    return {row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
+            for row in cursor.fetchall()}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from store_pipeline.pos_schema import POS_TABLES, PosTable
+from store_pipeline.pos_schema import POS_TABLES, TRANSACTIONS, PosTable
 
 RAW_SCHEMA = "raw_pos"
 _ALIAS = "pos_snapshot"
@@ -124,13 +124,10 @@ def _land_table(con: duckdb.DuckDBPyConnection, table: PosTable, business_date: 
     cols = ", ".join(_q(c) for c in table.column_names)
     src = ", ".join(f"s.{_q(c)}" for c in table.column_names)
     con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date = $d", {"d": business_date})
-    con.execute(
+    return con.execute(
         f"INSERT INTO {raw_table(table)} ({cols}, business_date) "
         f"SELECT {src}, $d FROM {_ALIAS}.dbo.{_q(table.name)} s WHERE {_date_filter(table)}",
         {"d": business_date},
-    )
-    return con.execute(
-        f"SELECT count(*) FROM {raw_table(table)} WHERE business_date = $d", {"d": business_date}
     ).fetchone()[0]
 
 
@@ -154,6 +151,32 @@ def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
     return LandedDate(business_date, rows)
 
 
+def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[date]:
+    """Business dates from ``start`` to ``end`` with transactions in raw_pos."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+        [RAW_SCHEMA, TRANSACTIONS.raw_name],
+    ).fetchone()[0]
+    if not found:
+        return set()
+    rows = con.execute(
+        f"SELECT DISTINCT business_date FROM {raw_table(TRANSACTIONS)} "
+        "WHERE business_date BETWEEN ? AND ?", [start, end]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def dates_between(start: date, end: date) -> list[date]:
     """Every date from start to end inclusive."""
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def describe_dates(days: Iterable[date]) -> str:
+    """Dates as text, consecutive ones folded: ``2026-07-01..2026-07-05, 2026-07-09``."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(r[0].isoformat() if len(r) == 1 else f"{r[0]}..{r[-1]}" for r in runs)

@@ -14,7 +14,17 @@ from datetime import date
 from typing import NamedTuple
 
 from store_pipeline.ingest.restore import RAW_SCHEMA
-from store_pipeline.pos_schema import BIGINT, DATETIME, FLAG, INT, MONEY, QTY, TEXT, PosTable
+from store_pipeline.pos_schema import (
+    BIGINT,
+    DATETIME,
+    FLAG,
+    INT,
+    MONEY,
+    QTY,
+    TEXT,
+    TRANSACTIONS,
+    PosTable,
+)
 
 MAX_IDENTIFIER = 128  # sysname
 _IDENTIFIER = re.compile(r"[\w$#@\-\[\] ]+")
@@ -186,6 +196,15 @@ def newest_busy_day_sql(database: str) -> str:
 def raw_table(table: PosTable) -> str:
     """``[raw_pos].[<raw_name>]``."""
     return qualified(RAW_SCHEMA, table.raw_name)
+
+
+def landed_dates_sql() -> str:
+    """Business dates between two parameters (?, ?) with transactions in raw_pos; none when
+    nothing has landed yet."""
+    table = raw_table(TRANSACTIONS)
+    return (f"IF OBJECT_ID({literal(table)}, N'U') IS NOT NULL "
+            f"SELECT DISTINCT {quote(BUSINESS_DATE)} FROM {table} "
+            f"WHERE {quote(BUSINESS_DATE)} BETWEEN ? AND ?")
 
 
 def ensure_raw_schema_sql() -> str:

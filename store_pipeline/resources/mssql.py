@@ -21,9 +21,8 @@ from pydantic import Field
 
 from store_pipeline.csv_export import write_frame_export
 from store_pipeline.ingest import mssql_restore
-from store_pipeline.ingest.restore import LandedDate
 from store_pipeline.ingest.tsql import IdentifierError, check_identifier, join_server_path
-from store_pipeline.resources.warehouse import Fetch, Warehouse, WriteExport
+from store_pipeline.resources.warehouse import Fetch, Land, Warehouse, WriteExport
 
 ENV_PREFIX = "STORE_PIPELINE_MSSQL_"
 PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
@@ -144,12 +143,17 @@ class SqlServerWarehouse(Warehouse):
                                            database=self.restore_database,
                                            data_dir=self.data_dir, log_dir=self.log_dir)
 
-    def land_backup(self, path: Path, business_date: date,
-                    log: Callable[[str], None]) -> LandedDate:
-        """Restore ``path``, validate it and land ``business_date`` in raw_pos."""
+    @contextlib.contextmanager
+    def lander(self, log: Callable[[str], None]) -> Iterator[Land]:
+        """Restore each backup, validate it and land its business date in raw_pos."""
         with self.connect() as connection:
-            return mssql_restore.land_backup(connection.cursor(), self.restore_target(path),
-                                             business_date, log)
+            cursor = connection.cursor()
+            yield lambda path, business_date: mssql_restore.land_backup(
+                cursor, self.restore_target(path), business_date, log)
+
+    def landed_dates(self, start: date, end: date) -> set[date]:
+        with self.connect() as connection:
+            return mssql_restore.landed_dates(connection.cursor(), start, end)
 
     @contextlib.contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:

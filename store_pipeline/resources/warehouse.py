@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from store_pipeline.csv_export import Export, write_export
-from store_pipeline.ingest.restore import LandedDate, land_snapshot
+from store_pipeline.ingest.restore import LandedDate, land_snapshot, landed_dates
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -54,6 +54,7 @@ def connect_with_retry(path: Path, read_only: bool = False, timeout: float = 600
             delay = min(delay * 2, 5.0)
 
 
+Land = Callable[[Path, date], LandedDate]
 Fetch = Callable[[str, date, date], pd.DataFrame]
 WriteExport = Callable[[Path, date, Export], tuple[Path, int]]
 
@@ -61,9 +62,19 @@ WriteExport = Callable[[Path, date, Export], tuple[Path, int]]
 class Warehouse(dg.ConfigurableResource):
     """Where raw_pos and the dbt models live: DuckDB (embedded) or SQL Server (production)."""
 
+    def lander(self, log: Callable[[str], None]) -> AbstractContextManager[Land]:
+        """A ``land(path, business_date)`` that restores the backup at ``path`` and lands the
+        date's rows in raw_pos, for one connection's lifetime."""
+        raise NotImplementedError
+
     def land_backup(self, path: Path, business_date: date,
                     log: Callable[[str], None]) -> LandedDate:
-        """Restore the backup at ``path`` and land ``business_date``'s rows in raw_pos."""
+        """Land one backup over a connection of its own."""
+        with self.lander(log) as land:
+            return land(path, business_date)
+
+    def landed_dates(self, start: date, end: date) -> set[date]:
+        """Business dates from ``start`` to ``end`` that have transactions in raw_pos."""
         raise NotImplementedError
 
     def reader(self, log: Callable[[str], None] | None = None) -> AbstractContextManager[Fetch]:
@@ -97,10 +108,16 @@ class DuckDBWarehouse(Warehouse):
         finally:
             con.close()
 
-    def land_backup(self, path: Path, business_date: date,
-                    log: Callable[[str], None]) -> LandedDate:
+    @contextmanager
+    def lander(self, log: Callable[[str], None]) -> Iterator[Land]:
         with self.connect(log=log) as con:
-            return land_snapshot(con, path, business_date)
+            yield partial(land_snapshot, con)
+
+    def landed_dates(self, start: date, end: date) -> set[date]:
+        if not Path(self.path).is_file():
+            return set()
+        with self.connect(read_only=True) as con:
+            return landed_dates(con, start, end)
 
     @contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:

@@ -25,7 +25,9 @@ departments as (
         count(*) as products,
         sum(inventory.on_hand_units) as on_hand_units,
         sum(inventory.on_hand_value) as on_hand_value,
-        sum(inventory.avg_on_hand_value_28d) as avg_on_hand_value_28d,
+        -- a double in fct_inventory_daily: summed as a decimal, so the order the rows
+        -- arrive in cannot change the last digit
+        sum(cast(inventory.avg_on_hand_value_28d as decimal(19, 4))) as avg_on_hand_value_28d,
         sum(inventory.cost_of_goods_28d) as cost_of_goods_28d,
         max(inventory.days_observed_28d) as days_observed_28d,
         sum(inventory.is_stockout) as stockout_products,
