@@ -26,8 +26,16 @@ from store_pipeline.reports.data import is_missing_table
 from store_pipeline.reports.employee import staffing_by_hour
 from store_pipeline.reports.inventory import department_turnover
 from store_pipeline.reports.kpis import KPIS
+from store_pipeline.reports.parallel import (
+    BATCHES_PER_WORKER,
+    PERIODS_PER_WORKER,
+    batches,
+    render_periods,
+    worker_count,
+)
 from store_pipeline.reports.theme import STORE_PALETTE, store_colors
 from store_pipeline.reports.tiles import delta
+from store_pipeline.resources.warehouse import DuckDBWarehouse
 
 XSS = "<script>alert(1)</script>"
 CLOSER = "</script><img src=x onerror=alert(2)>"
@@ -199,7 +207,7 @@ def make_fetch(tables: dict[str, pd.DataFrame], *, shuffle: bool = False):
 def render_all(fetch, reports_dir: Path) -> list[Path]:
     paths = render_daily_reports(fetch, DAY, reports_dir)
     paths += render_weekly_reports(fetch, WEEK, reports_dir)
-    paths.append(render_monthly_report(fetch, MONTH, reports_dir))
+    paths += render_monthly_report(fetch, MONTH, reports_dir)
     return paths
 
 
@@ -492,7 +500,7 @@ def test_monthly_without_last_year_says_na(tables, tmp_path):
     recent = dict(tables)
     sales = tables["rpt_daily_sales"]
     recent["rpt_daily_sales"] = sales[sales["business_date"] >= date(2026, 1, 1)]
-    page = render_monthly_report(make_fetch(recent), MONTH, tmp_path).read_text()
+    page = render_monthly_report(make_fetch(recent), MONTH, tmp_path)[0].read_text()
     assert tile_deltas(page, "net_sales")[1] == ("na", "n/a")
 
 
@@ -697,3 +705,39 @@ def test_missing_table_is_told_apart_from_other_errors():
                                                         "not exist!"), "qua_summary")
     assert not is_missing_table(Exception("42S02", f"{sql_server} 'marts.other'."), "qua_summary")
     assert not is_missing_table(Exception("08S01", "qua_summary: link failure"), "qua_summary")
+
+
+def test_periods_split_into_consecutive_batches():
+    days = _days(date(2026, 1, 1), date(2026, 1, 30))
+    work = batches(days, workers=2)
+    assert len(work) == 2 * BATCHES_PER_WORKER
+    assert [d for batch in work for d in batch] == days
+    assert max(map(len, work)) - min(map(len, work)) <= 1
+    assert worker_count(1, cores=2) == 1
+    assert worker_count(365, cores=2) == 2
+    assert worker_count(2 * PERIODS_PER_WORKER - 1, cores=4) == 1
+
+
+def test_rendering_in_worker_processes_writes_the_same_pages(tables, tmp_path):
+    """Two worker processes, each reading the warehouse file itself, render what one does."""
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA marts")
+    for name, frame in tables.items():
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE marts.{name} AS SELECT * FROM frame")
+        con.unregister("frame")
+    con.close()
+    warehouse = DuckDBWarehouse(path=str(path))
+    days = _days(DAY - timedelta(days=6), DAY)
+    logged = []
+    alone = render_periods(warehouse, render_daily_reports, days, tmp_path / "one", print,
+                           workers=1)
+    shared = render_periods(warehouse, render_daily_reports, days, tmp_path / "two",
+                            logged.append, workers=2)
+    assert len(shared) == 2 * len(days)
+    assert [p.relative_to(tmp_path / "two") for p in shared] == [
+        p.relative_to(tmp_path / "one") for p in alone]
+    assert [p.read_bytes() for p in shared] == [p.read_bytes() for p in alone]
+    assert len(logged) == len(batches(days, 2)) and "2 processes" in logged[-1]
+    assert (tmp_path / "two" / "plotly.min.js").is_file()

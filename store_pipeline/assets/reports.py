@@ -19,6 +19,7 @@ from store_pipeline.reports import (
     render_weekly_reports,
     write_index,
 )
+from store_pipeline.reports.parallel import render_periods
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 
@@ -62,10 +63,8 @@ def _finish(data_home: DataHome, paths: list) -> dict:
 def daily_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
                   data_home: DataHome):
     """Render the daily reports for every business date of the run."""
-    paths = []
-    with warehouse.reader(log=context.log.info) as fetch:
-        for day in dates_between(*window_dates(context)):
-            paths += render_daily_reports(fetch, day, data_home.reports)
+    paths = render_periods(warehouse, render_daily_reports, dates_between(*window_dates(context)),
+                           data_home.reports, context.log.info)
     metadata = _finish(data_home, paths)
     for name in ("sales_dashboard", "employee_productivity"):
         yield dg.MaterializeResult(asset_key=["reports", name], metadata=metadata)
@@ -85,10 +84,8 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
 def weekly_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
                    data_home: DataHome):
     """Render the weekly reports for every week of the run."""
-    paths = []
-    with warehouse.reader(log=context.log.info) as fetch:
-        for week_start in _partition_starts(context):
-            paths += render_weekly_reports(fetch, week_start, data_home.reports)
+    paths = render_periods(warehouse, render_weekly_reports, _partition_starts(context),
+                           data_home.reports, context.log.info)
     metadata = _finish(data_home, paths)
     for name in ("inventory_analysis", "employee_weekly"):
         yield dg.MaterializeResult(asset_key=["reports", name], metadata=metadata)
@@ -108,7 +105,6 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
 def business_review(context: dg.AssetExecutionContext, warehouse: Warehouse,
                     data_home: DataHome) -> dg.MaterializeResult:
     """Render the monthly review for every month of the run."""
-    with warehouse.reader(log=context.log.info) as fetch:
-        paths = [render_monthly_report(fetch, start, data_home.reports)
-                 for start in _partition_starts(context)]
+    paths = render_periods(warehouse, render_monthly_report, _partition_starts(context),
+                           data_home.reports, context.log.info)
     return dg.MaterializeResult(metadata=_finish(data_home, paths))

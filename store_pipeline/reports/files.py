@@ -36,8 +36,28 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
 
 
 def ensure_plotly_js(reports_dir: Path | str) -> Path:
-    """``reports_dir/plotly.min.js`` from the installed plotly, written when missing or stale."""
-    return write_atomic(Path(reports_dir) / PLOTLY_JS, _plotly_js())
+    """``reports_dir/plotly.min.js`` from the installed plotly, written when missing or stale.
+
+    The file is 4.6 MB: its contents are compared only when its size or modification time
+    changed since this process last checked it.
+    """
+    path = Path(reports_dir).resolve() / PLOTLY_JS
+    current = _signature(path)
+    if current is None or _checked.get(path) != current:
+        write_atomic(path, _plotly_js())
+        _checked[path] = _signature(path)
+    return path
+
+
+_checked: dict[Path, tuple[int, int] | None] = {}
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 @functools.cache

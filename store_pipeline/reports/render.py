@@ -29,11 +29,11 @@ def render_weekly_reports(fetch: Fetch, week_start: date, reports_dir: Path | st
     ]
 
 
-def render_monthly_report(fetch: Fetch, month_start: date, reports_dir: Path | str) -> Path:
+def render_monthly_report(fetch: Fetch, month_start: date, reports_dir: Path | str) -> list[Path]:
     """``monthly/<YYYY-MM>/business_review.html`` for the month holding ``month_start``."""
     first, _ = month_bounds(month_start)
     folder = _prepare(reports_dir) / "monthly" / first.strftime("%Y-%m")
-    return write_atomic(folder / f"{monthly.NAME}.html", monthly.build(fetch, first))
+    return [write_atomic(folder / f"{monthly.NAME}.html", monthly.build(fetch, first))]
 
 
 def _prepare(reports_dir: Path | str) -> Path:
