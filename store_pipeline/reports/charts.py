@@ -48,7 +48,7 @@ def named_axis(keys: Iterable[object], names: Iterable[object], limit: int) -> d
 
 def figure(**layout: object) -> go.Figure:
     """An empty figure on the shared template."""
-    return go.Figure(layout={"template": TEMPLATE, **layout})
+    return go.Figure(layout={"template": TEMPLATE, **layout}, _validate=False)
 
 
 def fragment(fig: go.Figure, div_id: str, height: int = 380) -> str:
