@@ -8,7 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store_pipeline.ingest.restore import RestoreError, describe_dates, land_snapshot, landed_dates
+from store_pipeline.ingest.restore import (
+    RestoreError,
+    describe_dates,
+    land_snapshot,
+    land_snapshots,
+    landed_dates,
+)
 from store_pipeline.pos_schema import POS_TABLES, create_table_sql
 
 D = date(2026, 3, 10)
@@ -124,3 +130,20 @@ def test_landed_dates_are_the_dates_with_transactions(tmp_path, warehouse):
     land_snapshot(warehouse, _snapshot(tmp_path / "pos_20260310.duckdb", D), D)
     assert landed_dates(warehouse, D - timedelta(days=2), D + timedelta(days=1)) == {D}
     assert landed_dates(warehouse, D + timedelta(days=1), D + timedelta(days=3)) == set()
+
+
+def test_a_failure_rolls_back_only_its_own_transactions_dates(tmp_path, warehouse):
+    days = [D + timedelta(days=n) for n in range(4)]
+    snapshots = [(_snapshot(tmp_path / f"pos_{d:%Y%m%d}.duckdb", d), d) for d in days]
+    broken = tmp_path / "pos_broken.duckdb"
+    broken.write_bytes(b"not a database")
+    snapshots[3] = (broken, days[3])
+    landed = []
+    with pytest.raises(RestoreError, match=r"pos_broken\.duckdb"):
+        for result in land_snapshots(warehouse, snapshots, per_transaction=2):
+            landed.append(result.business_date)
+    assert landed == days[:2]  # committed before the second transaction failed
+    assert landed_dates(warehouse, days[0], days[-1]) == set(days[:2])  # days[2] rolled back
+    assert not warehouse.execute(
+        "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'pos_snapshot'"
+    ).fetchone()[0]

@@ -110,13 +110,12 @@ def raw_pos(context: dg.AssetExecutionContext, warehouse: Warehouse, data_home: 
     landed = _by_date(in_landing, outbox.pattern)
     _require(landed, days, str(data_home.landing), "landed backup")
     totals = {t.raw_name: 0 for t in POS_TABLES}
-    with warehouse.lander(context.log.info) as land:
-        for number, day in enumerate(days, 1):
-            result = land(data_home.landing / landed[day].name, day)
-            for name, n in result.rows.items():
-                totals[name] += n
-            context.log.info(f"raw_pos {day}: {sum(result.rows.values())} rows landed "
-                             f"({number}/{len(days)})")
+    backups = [(data_home.landing / landed[day].name, day) for day in days]
+    for number, result in enumerate(warehouse.land_backups(backups, context.log.info), 1):
+        for name, n in result.rows.items():
+            totals[name] += n
+        context.log.info(f"raw_pos {result.business_date}: {sum(result.rows.values())} rows "
+                         f"landed ({number}/{len(days)})")
     for table in POS_TABLES:
         yield dg.MaterializeResult(
             asset_key=["raw_pos", table.raw_name], metadata={"rows": totals[table.raw_name]}

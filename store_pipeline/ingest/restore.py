@@ -6,7 +6,7 @@ changes nothing and a failed landing leaves raw_pos exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -134,20 +134,38 @@ def _land_table(con: duckdb.DuckDBPyConnection, table: PosTable, business_date: 
 def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
                   business_date: date) -> LandedDate:
     """Validate ``snapshot`` and land its rows for ``business_date`` in one transaction."""
-    _attach(con, snapshot)
-    try:
-        _check_schema(con, snapshot)
-        _check_covers(con, snapshot, business_date)
-        create_raw_tables(con)
+    [landed] = land_snapshots(con, [(snapshot, business_date)])
+    return landed
+
+
+def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Path, date]],
+                   per_transaction: int = 1) -> Iterator[LandedDate]:
+    """Land each (snapshot, business date), ``per_transaction`` dates per transaction.
+
+    A date's result is yielded once its transaction has committed; a failure rolls back the
+    dates of its own transaction only. Fewer, larger commits land a long range faster.
+    """
+    for first in range(0, len(snapshots), per_transaction):
         con.execute("BEGIN TRANSACTION")
         try:
-            rows = {t.raw_name: _land_table(con, t, business_date) for t in POS_TABLES}
+            create_raw_tables(con)
+            landed = [_land(con, path, day)
+                      for path, day in snapshots[first:first + per_transaction]]
             con.execute("COMMIT")
-        except Exception:
+        except BaseException:
             con.execute("ROLLBACK")
+            con.execute(f"DETACH DATABASE IF EXISTS {_ALIAS}")
             raise
-    finally:
-        con.execute(f"DETACH {_ALIAS}")
+        yield from landed
+
+
+def _land(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date: date) -> LandedDate:
+    """Validate ``snapshot`` and insert its rows for ``business_date`` (in the open transaction)."""
+    _attach(con, snapshot)
+    _check_schema(con, snapshot)
+    _check_covers(con, snapshot, business_date)
+    rows = {t.raw_name: _land_table(con, t, business_date) for t in POS_TABLES}
+    con.execute(f"DETACH {_ALIAS}")
     return LandedDate(business_date, rows)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -21,8 +21,9 @@ from pydantic import Field
 
 from store_pipeline.csv_export import write_frame_export
 from store_pipeline.ingest import mssql_restore
+from store_pipeline.ingest.restore import LandedDate
 from store_pipeline.ingest.tsql import IdentifierError, check_identifier, join_server_path
-from store_pipeline.resources.warehouse import Fetch, Land, Warehouse, WriteExport
+from store_pipeline.resources.warehouse import Fetch, Warehouse, WriteExport
 
 ENV_PREFIX = "STORE_PIPELINE_MSSQL_"
 PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
@@ -143,13 +144,15 @@ class SqlServerWarehouse(Warehouse):
                                            database=self.restore_database,
                                            data_dir=self.data_dir, log_dir=self.log_dir)
 
-    @contextlib.contextmanager
-    def lander(self, log: Callable[[str], None]) -> Iterator[Land]:
-        """Restore each backup, validate it and land its business date in raw_pos."""
+    def land_backups(self, backups: Sequence[tuple[Path, date]],
+                     log: Callable[[str], None]) -> Iterator[LandedDate]:
+        """Restore each backup, validate it and land its business date in raw_pos, one
+        transaction per date (each restore replaces the scratch database)."""
         with self.connect() as connection:
             cursor = connection.cursor()
-            yield lambda path, business_date: mssql_restore.land_backup(
-                cursor, self.restore_target(path), business_date, log)
+            for path, business_date in backups:
+                yield mssql_restore.land_backup(cursor, self.restore_target(path),
+                                                business_date, log)
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         with self.connect() as connection:

@@ -8,7 +8,7 @@ CLI) is waited for here, with backoff, instead of failing on DuckDB's lock.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from functools import partial
@@ -19,9 +19,12 @@ import duckdb
 import pandas as pd
 
 from store_pipeline.csv_export import Export, write_export
-from store_pipeline.ingest.restore import LandedDate, land_snapshot, landed_dates
+from store_pipeline.ingest.restore import LandedDate, land_snapshots, landed_dates
 
 WAREHOUSE_POOL = "warehouse"
+# A long range lands in transactions of this many dates: one commit per date cost more than
+# the inserts themselves; a failure rolls back its own transaction's dates only.
+LANDING_DATES_PER_TRANSACTION = 16
 
 
 class WarehouseBusy(RuntimeError):
@@ -54,7 +57,6 @@ def connect_with_retry(path: Path, read_only: bool = False, timeout: float = 600
             delay = min(delay * 2, 5.0)
 
 
-Land = Callable[[Path, date], LandedDate]
 Fetch = Callable[[str, date, date], pd.DataFrame]
 WriteExport = Callable[[Path, date, Export], tuple[Path, int]]
 
@@ -62,16 +64,17 @@ WriteExport = Callable[[Path, date, Export], tuple[Path, int]]
 class Warehouse(dg.ConfigurableResource):
     """Where raw_pos and the dbt models live: DuckDB (embedded) or SQL Server (production)."""
 
-    def lander(self, log: Callable[[str], None]) -> AbstractContextManager[Land]:
-        """A ``land(path, business_date)`` that restores the backup at ``path`` and lands the
-        date's rows in raw_pos, for one connection's lifetime."""
+    def land_backups(self, backups: Sequence[tuple[Path, date]],
+                     log: Callable[[str], None]) -> Iterator[LandedDate]:
+        """Restore each (backup, business date) and land the date's rows in raw_pos, over one
+        connection; each date's result is yielded once it is committed."""
         raise NotImplementedError
 
     def land_backup(self, path: Path, business_date: date,
                     log: Callable[[str], None]) -> LandedDate:
-        """Land one backup over a connection of its own."""
-        with self.lander(log) as land:
-            return land(path, business_date)
+        """Land one backup."""
+        [landed] = self.land_backups([(path, business_date)], log)
+        return landed
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         """Business dates from ``start`` to ``end`` that have transactions in raw_pos."""
@@ -108,10 +111,10 @@ class DuckDBWarehouse(Warehouse):
         finally:
             con.close()
 
-    @contextmanager
-    def lander(self, log: Callable[[str], None]) -> Iterator[Land]:
+    def land_backups(self, backups: Sequence[tuple[Path, date]],
+                     log: Callable[[str], None]) -> Iterator[LandedDate]:
         with self.connect(log=log) as con:
-            yield partial(land_snapshot, con)
+            yield from land_snapshots(con, backups, LANDING_DATES_PER_TRANSACTION)
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         if not Path(self.path).is_file():
