@@ -24,7 +24,9 @@ def build_warehouse(settings: Settings) -> Warehouse:
     """DuckDB unless ``STORE_PIPELINE_WAREHOUSE=sqlserver``."""
     if settings.warehouse == "sqlserver":
         return SqlServerWarehouse.from_env()
-    return DuckDBWarehouse(path=str(settings.warehouse_path))
+    memory = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT")  # as dbt's profile reads it
+    return DuckDBWarehouse(path=str(settings.warehouse_path),
+                           **({"memory_limit": memory} if memory else {}))
 
 
 def build_outbox(settings: Settings) -> Outbox:

@@ -96,7 +96,7 @@ class DuckDBWarehouse(Warehouse):
     path: str
     lock_timeout_seconds: float = 900.0
     threads: int = 2
-    memory_limit: str = "4GB"
+    memory_limit: str = "2GB"
 
     @contextmanager
     def connect(self, read_only: bool = False,
