@@ -10,6 +10,8 @@
 
     in_run_window(column, lookback_days)  predicate for models and tests; lookback_days widens
                                           the window backwards for KPIs that read history
+    in_shifted_run_window(column, days)   predicate "in the run window moved days earlier"
+                                          (the dates a comparison with D - days reads)
     up_to_run_end(column)                 predicate "at or before max_date" (dimension state)
     delete_run_window()                   pre-hook of incremental marts: delete the window's
                                           rows so that the append that follows replaces them
@@ -49,14 +51,26 @@
 
 
 {% macro in_run_window(column, lookback_days=0) -%}
+    {{ window_predicate(column, lookback_days, 0) }}
+{%- endmacro %}
+
+
+{% macro in_shifted_run_window(column, days) -%}
+    {{ window_predicate(column, days, days) }}
+{%- endmacro %}
+
+
+{% macro window_predicate(column, first_day_back, last_day_back) -%}
+    {#- column between the window's first day - first_day_back and last day - last_day_back -#}
     {%- set window = run_window() -%}
     {%- set conditions = [] -%}
     {%- if window.first_day is not none -%}
-        {%- set first_day = window.first_day - modules.datetime.timedelta(days=lookback_days) -%}
+        {%- set first_day = window.first_day - modules.datetime.timedelta(days=first_day_back) -%}
         {%- do conditions.append(column ~ ' >= ' ~ date_literal(first_day)) -%}
     {%- endif -%}
     {%- if window.last_day is not none -%}
-        {%- do conditions.append(column ~ ' <= ' ~ date_literal(window.last_day)) -%}
+        {%- set last_day = window.last_day - modules.datetime.timedelta(days=last_day_back) -%}
+        {%- do conditions.append(column ~ ' <= ' ~ date_literal(last_day)) -%}
     {%- endif -%}
     {%- if conditions -%}
         ({{ conditions | join(' and ') }})

@@ -2,7 +2,8 @@
 
 -- daily_sales_summary.csv: one row per business date and store with sales.
 -- Net sales a week earlier (D - 7) and on the same weekday a year earlier (D - 364) come from
--- the intermediate history, not only from the run window.
+-- the intermediate history, not only from the run window: the days those comparisons read,
+-- and no others (a day's run computes three days of KPIs, not a year of them).
 with kpis as (
     select * from {{ ref('int_store_daily_kpis') }}
     where {{ in_run_window('business_date') }}
@@ -14,7 +15,9 @@ history as (
         store_id,
         net_sales
     from {{ ref('int_store_daily_kpis') }}
-    where {{ in_run_window('business_date', lookback_days=364) }}
+    where
+        {{ in_shifted_run_window('business_date', 7) }}
+        or {{ in_shifted_run_window('business_date', 364) }}
 ),
 
 stores as (
