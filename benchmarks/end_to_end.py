@@ -5,7 +5,7 @@
 chain-S is 5 stores x 90 days, chain-M 20 stores x 365 days at about 500 transactions per
 store-day. Generated chains are cached under benchmarks/results/chains/. For each chain it
 measures the backfill of every asset over the whole range (`store-pipeline backfill`, one run
-per partitioning) with its peak memory (RSS of the process tree, sampled) and a profile by
+per partitioning) with its peak memory (PSS of the process tree, sampled) and a profile by
 stage from the runs' step timings; one daily partition end to end from the CLI; and the floor:
 the same landing, the models' compiled SQL run directly in one DuckDB connection, and COPY of
 the four exports, with no Dagster and no dbt. Prints a table and writes JSON.
@@ -40,6 +40,7 @@ RESULTS = REPO / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
 DBT_DIR = REPO / "store_pipeline_dbt"
 END = date(2026, 9, 30)
+MEMORY_LIMIT = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT", "2GB")
 DATA_PATH_STEPS = ("pos_backup", "raw_pos", "store_dbt_models", "csv_exports")
 
 
@@ -72,7 +73,8 @@ def outbox_for(chain: Chain) -> Path:
 
 
 class PeakRss:
-    """Samples the summed RSS of a process and its descendants."""
+    """Samples the summed memory of a process and its descendants: PSS, so that pages forked
+    workers share with their parent count once (RSS where PSS is unavailable)."""
 
     def __init__(self, pid: int, every: float = 0.2):
         self.pid, self.every, self.peak = pid, every, 0
@@ -100,9 +102,8 @@ class PeakRss:
         total = 0
         for pid in self._tree():
             try:
-                fields = Path(f"/proc/{pid}/statm").read_text().split()
-                total += int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
-            except (OSError, IndexError):
+                total += _pss(pid)
+            except (OSError, IndexError, ValueError):
                 continue
         return total
 
@@ -115,6 +116,17 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
         return self.peak
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of ``pid`` in bytes (its RSS when smaps_rollup is unreadable)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _env(home: Path, outbox: Path, chain: Chain) -> dict[str, str]:
@@ -175,11 +187,18 @@ def compiled_models(home: Path, chain: Chain) -> list[tuple[str, str, str]]:
     return ordered
 
 
+def _connect(home: Path) -> duckdb.DuckDBPyConnection:
+    """The floor's warehouse, with the memory limit the pipeline's DuckDB has."""
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    return con
+
+
 def floor(chain: Chain, outbox: Path, home: Path) -> dict[str, float]:
     """Landing, compiled models and COPY exports in one DuckDB connection: no Dagster, no dbt."""
     home.mkdir(parents=True, exist_ok=True)
     days = dates_between(chain.start, END)
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con = _connect(home)
     started = time.perf_counter()
     snapshots = [(outbox / snapshot_file_name(day), day) for day in days]
     for _ in land_snapshots(con, snapshots, LANDING_DATES_PER_TRANSACTION):
@@ -187,7 +206,7 @@ def floor(chain: Chain, outbox: Path, home: Path) -> dict[str, float]:
     landed = time.perf_counter()
     con.close()
     models = compiled_models(home, chain)  # compiling is dbt's work, not timed
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con = _connect(home)
     built_start = time.perf_counter()
     for schema, name, sql in models:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
