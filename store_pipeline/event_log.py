@@ -44,6 +44,11 @@ def enable_event_batches() -> None:
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     """SQLite event log (one database per run plus an index) that stores batches at once."""
 
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+        # Set first: the parent's constructor already connects (to the index database).
+        self._engines: OrderedDict[str, Engine] = OrderedDict()  # most recently used last
+        super().__init__(base_dir, inst_data)
+
     @classmethod
     def from_config_value(cls, inst_data: ConfigurableClassData | None,
                           config_value: dict) -> BatchingSqliteEventLogStorage:
@@ -62,7 +67,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def _engine(self, shard: str) -> Engine:
         """The shard's engine (one connection kept open), created and initialised on first use."""
-        engines = self.__dict__.setdefault("_engines", OrderedDict())
+        engines = self._engines
         if shard in engines:
             engines.move_to_end(shard)
             return engines[shard]
@@ -80,8 +85,9 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def _close_all(self) -> None:
         with self._db_lock:
-            for engine in self.__dict__.pop("_engines", {}).values():
+            for engine in self._engines.values():
                 engine.dispose()
+            self._engines.clear()
 
     def wipe(self) -> None:
         self._close_all()

@@ -19,6 +19,7 @@ from store_pipeline.dbt_target import run_target, save_parse_state
 from store_pipeline.freshness import DAILY_BY_0500
 from store_pipeline.ingest.restore import dates_between, describe_dates
 from store_pipeline.partitions import daily_partitions, window_dates
+from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 from store_pipeline.settings import load_settings
 
@@ -137,7 +138,7 @@ def require_landed(warehouse: Warehouse, start: date, end: date) -> None:
     pool=WAREHOUSE_POOL,
 )
 def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
-                     warehouse: Warehouse, config: DbtRunConfig):
+                     warehouse: Warehouse, data_home: DataHome, config: DbtRunConfig):
     """``dbt build`` of the selected models and data tests over the run's business dates.
 
     dbt unit tests check SQL logic, not data: they run in the test suite, not every night.
@@ -150,10 +151,9 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     if config.full_refresh:
         context.log.info("full refresh: every mart is rebuilt from all of raw_pos")
         args.append("--full-refresh")
-    home = load_settings().home
-    target = run_target(home, context.run.run_id[:8])
+    target = run_target(data_home.dbt, context.run.run_id[:8])
     window = nullcontext() if config.full_refresh else window_environment(start, end)
     with window:
         invocation = dbt.cli(args, context=context, target_path=target)
     yield from invocation.stream()
-    save_parse_state(home, target)
+    save_parse_state(data_home.dbt, target)

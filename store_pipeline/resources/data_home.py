@@ -23,3 +23,8 @@ class DataHome(dg.ConfigurableResource):
     @property
     def reports(self) -> Path:
         return Path(self.home) / "reports"
+
+    @property
+    def dbt(self) -> Path:
+        """dbt's run folders and saved parse state."""
+        return Path(self.home) / "dbt"
