@@ -325,7 +325,9 @@ def _drain(rf: paramiko.SFTPFile, out: _PartWriter, request: int, start: int,
     while position < end:
         block = rf.read(min(request, end - position))
         if not block:
-            raise TransferError(f"remote file ended at byte {position}, expected {end}")
+            # paramiko answers a read cut off by a dropped link with no bytes; a retry
+            # resumes from the part file, or refuses the file if it really shrank
+            raise EOFError(f"remote file ended at byte {position} of {end}")
         out.write(block)
         position += len(block)
 
