@@ -1,10 +1,21 @@
+{{ config(materialized='incremental') }}
+
 {%- set trailing_days = var('trailing_days') -%}
 
 -- One row per business date and store with non-voided transactions: how much of the day's
 -- business identified customers and loyalty members brought, and the repeat rate: of the
 -- customers who bought at the store in the trailing 28 days (ending on the date), the share
 -- who did so more than once. Customers are counted by id only; nothing personal is read.
-with transactions as (
+with customers as (
+    select
+        customer_id,
+        business_date,
+        is_loyalty_member
+    from {{ ref('stg_pos__customer') }}
+    where {{ in_run_window('business_date', trailing_days - 1) }}
+),
+
+transactions as (
     select
         transactions.business_date,
         transactions.store_id,
@@ -14,11 +25,13 @@ with transactions as (
         transactions.net_sales,
         coalesce(customers.is_loyalty_member, 0) as is_loyalty_member
     from {{ ref('int_transactions') }} as transactions
-    left join {{ ref('stg_pos__customer') }} as customers
+    left join customers
         on
             transactions.customer_id = customers.customer_id
             and transactions.business_date = customers.business_date
-    where transactions.is_voided = 0
+    where
+        transactions.is_voided = 0
+        and {{ in_run_window('transactions.business_date', trailing_days - 1) }}
 ),
 
 daily as (
@@ -43,6 +56,7 @@ daily as (
         sum(net_sales) as net_sales,
         sum(case when is_loyalty_member = 1 then net_sales else 0 end) as loyalty_net_sales
     from transactions
+    where {{ in_run_window('business_date') }}
     group by business_date, store_id
 ),
 

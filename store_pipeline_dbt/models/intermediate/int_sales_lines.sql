@@ -1,15 +1,20 @@
+{{ config(materialized='incremental') }}
+
 -- One row per transaction line, with its transaction, its KPI measures and dirty-data flags.
 -- A line counts in the KPIs (is_kpi_line = 1) when its transaction exists and is not voided.
 with lines as (
     select * from {{ ref('stg_pos__transaction_entry') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 transactions as (
     select * from {{ ref('stg_pos__transaction') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 products as (
     select * from {{ ref('stg_pos__item') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 joined as (

@@ -1,16 +1,21 @@
+{{ config(materialized='incremental') }}
+
 -- One row per tender entry (payment or refund), with its tender type and transaction flags.
 -- A tender counts in the KPIs (is_kpi_tender = 1) when its transaction exists, is not voided
 -- and is not dated after the business date it was landed under.
 with tender_entries as (
     select * from {{ ref('stg_pos__tender_entry') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 transactions as (
     select * from {{ ref('stg_pos__transaction') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 tenders as (
     select * from {{ ref('stg_pos__tender') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 joined as (

@@ -1,7 +1,10 @@
+{{ config(materialized='incremental') }}
+
 -- One row per transaction: the header, its lines and its tenders summed, and the flags that
 -- decide whether it counts as a sale and whether it is clean enough to check its balance.
 with transactions as (
     select * from {{ ref('stg_pos__transaction') }}
+    where {{ in_run_window('business_date') }}
 ),
 
 lines as (
@@ -22,7 +25,7 @@ lines as (
         sum(sales_tax) as tax,
         sum(cost_of_goods) as cost_of_goods
     from {{ ref('int_sales_lines') }}
-    where is_orphan_line = 0
+    where is_orphan_line = 0 and {{ in_run_window('business_date') }}
     group by business_date, store_id, transaction_number
 ),
 
@@ -36,7 +39,7 @@ tenders as (
         max(is_split_tender_transaction) as is_split_tender,
         sum(amount) as tender_amount
     from {{ ref('int_tender_entries') }}
-    where is_orphan_tender = 0
+    where is_orphan_tender = 0 and {{ in_run_window('business_date') }}
     group by business_date, store_id, transaction_number
 ),
 
