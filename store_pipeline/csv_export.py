@@ -6,7 +6,9 @@ RFC 4180 layout: UTF-8, a header row, CRLF line ends, fields quoted only when th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -63,20 +65,61 @@ def _temp_for(target: Path) -> Path:
     return target.with_name(f".{target.name}.tmp")
 
 
-def write_export(con: duckdb.DuckDBPyConnection, exports_dir: Path, business_date: date,
-                 export: Export) -> tuple[Path, int]:
-    """Write one day's export with DuckDB's COPY through a temp file and rename."""
-    target = export_path(exports_dir, business_date, export)
-    temp = _temp_for(target)
-    order = ", ".join(_q(c) for c in export.order_by)
-    query = (
-        f"SELECT {_select_list(con, export.table)} FROM marts.{export.table} "
-        f"WHERE business_date = DATE '{business_date.isoformat()}' ORDER BY {order}"
-    )
-    rows = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
-    con.execute(f"COPY ({query}) TO '{temp.as_posix()}' (FORMAT csv, HEADER true, NEW_LINE '\r\n')")
-    os.replace(temp, target)
-    return target, rows
+class CopyExporter:
+    """Exports written with DuckDB's COPY from ``con``: a day's files per task, ``workers`` days
+    at a time, each worker thread on its own cursor (DuckDB runs queries without the GIL)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, workers: int = 1) -> None:
+        self._con = con
+        self._workers = workers
+        self._select_lists: dict[str, str] = {}
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+
+    def write(self, exports_dir: Path, business_date: date, export: Export) -> tuple[Path, int]:
+        """Write one day's export through a temp file and rename; return it and its rows."""
+        target = export_path(exports_dir, business_date, export)
+        temp = _temp_for(target)
+        order = ", ".join(_q(c) for c in export.order_by)
+        query = (
+            f"SELECT {self._select_list(export.table)} FROM marts.{export.table} "
+            f"WHERE business_date = DATE '{business_date.isoformat()}' ORDER BY {order}"
+        )
+        [(rows,)] = self._cursor().execute(
+            f"COPY ({query}) TO '{temp.as_posix()}' (FORMAT csv, HEADER true, NEW_LINE '\r\n')"
+        ).fetchall()
+        os.replace(temp, target)
+        return target, rows
+
+    def write_days(self, exports_dir: Path, days: Sequence[date],
+                   exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
+        """Write ``exports`` for every day; yield each day, in order, with its row counts."""
+        def write_day(day: date) -> dict[str, int]:
+            return {e.name: self.write(exports_dir, day, e)[1] for e in exports}
+
+        with ThreadPoolExecutor(self._workers) as pool:
+            yield from zip(days, pool.map(write_day, days), strict=True)
+
+    def close(self) -> None:
+        """Close the worker threads' cursors (the connection is its owner's to close)."""
+        for cursor in self._cursors:
+            cursor.close()
+        self._cursors.clear()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+            with self._lock:
+                self._cursors.append(cursor)
+        return cursor
+
+    def _select_list(self, table: str) -> str:
+        with self._lock:
+            if table not in self._select_lists:
+                self._select_lists[table] = _select_list(self._con, table)
+            return self._select_lists[table]
 
 
 def write_frame_export(fetch: Callable[[str, date, date], pd.DataFrame], exports_dir: Path,
@@ -92,3 +135,11 @@ def write_frame_export(fetch: Callable[[str, date, date], pd.DataFrame], exports
     frame.to_csv(temp, index=False, lineterminator="\r\n")
     os.replace(temp, target)
     return target, len(frame)
+
+
+def write_frame_days(fetch: Callable[[str, date, date], pd.DataFrame], exports_dir: Path,
+                     days: Sequence[date],
+                     exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
+    """Write ``exports`` for every day from fetched frames, a day at a time."""
+    for day in days:
+        yield day, {e.name: write_frame_export(fetch, exports_dir, day, e)[1] for e in exports}

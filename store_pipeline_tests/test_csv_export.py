@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from store_pipeline.csv_export import Export, write_export, write_frame_export
+from store_pipeline.csv_export import CopyExporter, Export, write_frame_days, write_frame_export
 
 D = date(2026, 3, 10)
 EXPORT = Export("daily_sales_summary", "rpt_daily_sales", ("store_code",))
@@ -32,13 +32,20 @@ def con(tmp_path: Path):
     con.close()
 
 
+@pytest.fixture
+def copy(con):
+    exporter = CopyExporter(con)
+    yield exporter
+    exporter.close()
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
-def test_copy_export_neutralises_formulas_and_keeps_numbers(con, tmp_path):
-    path, rows = write_export(con, tmp_path / "exports", D, EXPORT)
+def test_copy_export_neutralises_formulas_and_keeps_numbers(copy, tmp_path):
+    path, rows = copy.write(tmp_path / "exports", D, EXPORT)
     assert path == tmp_path / "exports" / "2026-03-10" / "daily_sales_summary.csv"
     assert rows == len(NAMES)
     got = _rows(path)
@@ -51,8 +58,8 @@ def test_copy_export_neutralises_formulas_and_keeps_numbers(con, tmp_path):
     assert not list(path.parent.glob(".*tmp"))
 
 
-def test_frame_writer_agrees_with_copy(con, tmp_path):
-    copy_path, _ = write_export(con, tmp_path / "a", D, EXPORT)
+def test_frame_writer_agrees_with_copy(con, copy, tmp_path):
+    copy_path, _ = copy.write(tmp_path / "a", D, EXPORT)
 
     def fetch(table, start, end):
         return con.execute(f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?",
@@ -66,8 +73,32 @@ def test_frame_writer_agrees_with_copy(con, tmp_path):
     assert frame_rows == copy_rows
 
 
-def test_rewrite_is_byte_identical(con, tmp_path):
-    path, _ = write_export(con, tmp_path, D, EXPORT)
+def test_rewrite_is_byte_identical(copy, tmp_path):
+    path, _ = copy.write(tmp_path, D, EXPORT)
     first = path.read_bytes()
-    write_export(con, tmp_path, D, EXPORT)
+    copy.write(tmp_path, D, EXPORT)
     assert path.read_bytes() == first
+
+
+def test_days_written_by_parallel_workers_match_the_frame_writer(con, tmp_path):
+    con.execute("INSERT INTO marts.rpt_daily_sales SELECT business_date + INTERVAL (n) DAY, "
+                "store_code, store_name || n, net_sales + n FROM marts.rpt_daily_sales, "
+                "range(1, 12) AS t(n) WHERE business_date = DATE '2026-03-10'")
+    days = [D + timedelta(days=n) for n in range(-1, 12)]
+    exporter = CopyExporter(con, workers=3)
+    try:
+        written = list(exporter.write_days(tmp_path / "copy", days, [EXPORT]))
+    finally:
+        exporter.close()
+
+    def fetch(table, start, end):
+        return con.execute(f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?",
+                           [start, end]).df()
+
+    assert [day for day, _ in written] == days
+    assert written == list(write_frame_days(fetch, tmp_path / "frame", days, [EXPORT]))
+    assert {day: counts["daily_sales_summary"] for day, counts in written}[D] == len(NAMES)
+    for day in days:
+        copied = _rows(tmp_path / "copy" / day.isoformat() / "daily_sales_summary.csv")
+        framed = _rows(tmp_path / "frame" / day.isoformat() / "daily_sales_summary.csv")
+        assert [r["store_name"] for r in copied] == [r["store_name"] for r in framed]

@@ -37,11 +37,10 @@ def csv_exports(context: dg.AssetExecutionContext, warehouse: Warehouse,
     selected = [e for e in EXPORTS if dg.AssetKey(["exports", e.name]) in chosen]
     days = dates_between(*window_dates(context))
     rows = {e.name: 0 for e in selected}
-    with warehouse.exporter(log=context.log.info) as write:
-        for day in days:
-            for export in selected:
-                _, n = write(data_home.exports, day, export)
-                rows[export.name] += n
+    with warehouse.exporter(log=context.log.info) as write_days:
+        for day, written in write_days(data_home.exports, days, selected):
+            for name, n in written.items():
+                rows[name] += n
             context.log.info(f"exports {day}: written")
     for export in selected:
         yield dg.MaterializeResult(

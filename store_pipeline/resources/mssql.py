@@ -19,11 +19,11 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from store_pipeline.csv_export import write_frame_export
+from store_pipeline.csv_export import write_frame_days
 from store_pipeline.ingest import mssql_restore
 from store_pipeline.ingest.restore import LandedDate
 from store_pipeline.ingest.tsql import IdentifierError, check_identifier, join_server_path
-from store_pipeline.resources.warehouse import Fetch, Warehouse, WriteExport
+from store_pipeline.resources.warehouse import Fetch, Warehouse, WriteDays
 
 ENV_PREFIX = "STORE_PIPELINE_MSSQL_"
 PASSWORD_ENV = ENV_PREFIX + "PASSWORD"
@@ -164,9 +164,9 @@ class SqlServerWarehouse(Warehouse):
             yield partial(read_window, connection)
 
     @contextlib.contextmanager
-    def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteExport]:
+    def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteDays]:
         with self.reader(log) as fetch:
-            yield partial(write_frame_export, fetch)
+            yield partial(write_frame_days, fetch)
 
     def verify_backup(self, path: Path) -> None:
         """RESTORE VERIFYONLY on ``path``; a RestoreError says what is wrong with it."""

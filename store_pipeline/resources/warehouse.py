@@ -11,14 +11,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from store_pipeline.csv_export import Export, write_export
+from store_pipeline.csv_export import CopyExporter, Export
 from store_pipeline.ingest.restore import LandedDate, land_snapshots, landed_dates
 
 WAREHOUSE_POOL = "warehouse"
@@ -58,7 +57,8 @@ def connect_with_retry(path: Path, read_only: bool = False, timeout: float = 600
 
 
 Fetch = Callable[[str, date, date], pd.DataFrame]
-WriteExport = Callable[[Path, date, Export], tuple[Path, int]]
+WriteDays = Callable[[Path, Sequence[date], Sequence[Export]],
+                     Iterator[tuple[date, dict[str, int]]]]
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -85,8 +85,9 @@ class Warehouse(dg.ConfigurableResource):
         raise NotImplementedError
 
     def exporter(self,
-                 log: Callable[[str], None] | None = None) -> AbstractContextManager[WriteExport]:
-        """A ``write(exports_dir, business_date, export)`` for one connection's lifetime."""
+                 log: Callable[[str], None] | None = None) -> AbstractContextManager[WriteDays]:
+        """A ``write_days(exports_dir, days, exports)`` for one connection's lifetime, yielding
+        each day, in order, with the rows written per export."""
         raise NotImplementedError
 
 
@@ -130,6 +131,10 @@ class DuckDBWarehouse(Warehouse):
             ).df()
 
     @contextmanager
-    def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteExport]:
+    def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteDays]:
         with self.connect(read_only=True, log=log) as con:
-            yield partial(write_export, con)
+            exporter = CopyExporter(con, workers=self.threads)
+            try:
+                yield exporter.write_days
+            finally:
+                exporter.close()
