@@ -145,5 +145,23 @@ def test_a_failure_rolls_back_only_its_own_transactions_dates(tmp_path, warehous
     assert landed == days[:2]  # committed before the second transaction failed
     assert landed_dates(warehouse, days[0], days[-1]) == set(days[:2])  # days[2] rolled back
     assert not warehouse.execute(
-        "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'pos_snapshot'"
+        "SELECT count(*) FROM duckdb_databases() WHERE database_name LIKE 'pos_snapshot%'"
     ).fetchone()[0]
+
+
+def test_dates_landed_together_match_dates_landed_one_by_one(tmp_path):
+    days = [D + timedelta(days=n) for n in range(5)]
+    snapshots = [(_snapshot(tmp_path / f"pos_{d:%Y%m%d}.duckdb", d), d) for d in days]
+    tables = {}
+    for per_transaction in (1, 3):
+        con = duckdb.connect(str(tmp_path / f"w{per_transaction}.duckdb"))
+        landed = list(land_snapshots(con, snapshots, per_transaction))
+        assert [r.business_date for r in landed] == days
+        tables[per_transaction] = (
+            [r.rows for r in landed],
+            con.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall(),
+            con.execute("SELECT * FROM raw_pos.tender_entry ORDER BY ALL").fetchall(),
+        )
+        con.close()
+    assert tables[1] == tables[3]
+    assert tables[3][0][0]["transaction"] == 2

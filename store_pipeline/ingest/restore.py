@@ -48,11 +48,11 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
 
 
-def _attach(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+def _attach(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str) -> None:
     if not snapshot.is_file():
         raise RestoreError(f"{snapshot}: no such backup file")
     try:
-        con.execute(f"ATTACH '{snapshot.as_posix()}' AS {_ALIAS} (READ_ONLY)")
+        con.execute(f"ATTACH '{snapshot.as_posix()}' AS {alias} (READ_ONLY)")
     except duckdb.Error as error:
         raise RestoreError(
             f"{snapshot.name} is not a readable DuckDB POS snapshot: {error}"
@@ -85,50 +85,66 @@ def require_business_date(label: str, newest: date | None, business_date: date) 
         )
 
 
-def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str) -> None:
     found = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name = 'dbo'", [_ALIAS]
+        "WHERE database_name = ? AND schema_name = 'dbo'", [alias]
     ).fetchall()
     problems = schema_problems(found)
     if problems:
         raise RestoreError(f"{snapshot.name} does not match the POS schema: {'; '.join(problems)}")
 
 
-def _check_covers(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date: date) -> None:
+def _check_covers(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str,
+                  business_date: date) -> None:
     """The snapshot's newest busy day must be the business date its name promises."""
     newest = con.execute(
         f"""SELECT max(d) FROM (
               SELECT CAST("Time" AS DATE) AS d, count(*) AS n
-              FROM {_ALIAS}.dbo."Transaction" GROUP BY CAST("Time" AS DATE)
-            ) WHERE n >= 0.01 * (SELECT count(*) FROM {_ALIAS}.dbo."Transaction")"""
+              FROM {alias}.dbo."Transaction" GROUP BY CAST("Time" AS DATE)
+            ) WHERE n >= 0.01 * (SELECT count(*) FROM {alias}.dbo."Transaction")"""
     ).fetchone()[0]
     require_business_date(snapshot.name, newest, business_date)
 
 
-def _date_filter(table: PosTable) -> str:
+def _date_literal(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def _date_filter(table: PosTable, alias: str, business_date: date) -> str:
     """Rows of D, and rows dated after D (a wrong clock): those land under D, where the
     quarantine models catch them instead of losing them."""
+    day = _date_literal(business_date)
     if table.date_column:
-        return f"CAST(s.{_q(table.date_column)} AS DATE) >= $d"
+        return f"CAST(s.{_q(table.date_column)} AS DATE) >= {day}"
     if table.is_snapshot:
         return "TRUE"
     # TenderEntry: dated through its transaction.
     return (
-        f'EXISTS (SELECT 1 FROM {_ALIAS}.dbo."Transaction" t WHERE t."StoreID" = s."StoreID" '
-        'AND t."TransactionNumber" = s."TransactionNumber" AND CAST(t."Time" AS DATE) >= $d)'
+        f'EXISTS (SELECT 1 FROM {alias}.dbo."Transaction" t WHERE t."StoreID" = s."StoreID" '
+        f'AND t."TransactionNumber" = s."TransactionNumber" AND CAST(t."Time" AS DATE) >= {day})'
     )
 
 
-def _land_table(con: duckdb.DuckDBPyConnection, table: PosTable, business_date: date) -> int:
+def _land_table(con: duckdb.DuckDBPyConnection, table: PosTable,
+                attached: Sequence[tuple[str, date]]) -> dict[date, int]:
+    """Replace the attached snapshots' dates in ``table`` with one INSERT; rows per date."""
     cols = ", ".join(_q(c) for c in table.column_names)
     src = ", ".join(f"s.{_q(c)}" for c in table.column_names)
-    con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date = $d", {"d": business_date})
-    return con.execute(
-        f"INSERT INTO {raw_table(table)} ({cols}, business_date) "
-        f"SELECT {src}, $d FROM {_ALIAS}.dbo.{_q(table.name)} s WHERE {_date_filter(table)}",
-        {"d": business_date},
-    ).fetchone()[0]
+    days = ", ".join(_date_literal(day) for _, day in attached)
+    con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date IN ({days})")
+    con.execute(
+        f"INSERT INTO {raw_table(table)} ({cols}, business_date) " + " UNION ALL ".join(
+            f"SELECT {src}, {_date_literal(day)} FROM {alias}.dbo.{_q(table.name)} s "
+            f"WHERE {_date_filter(table, alias, day)}"
+            for alias, day in attached
+        )
+    )
+    counts = dict(con.execute(
+        f"SELECT business_date, count(*) FROM {raw_table(table)} "
+        f"WHERE business_date IN ({days}) GROUP BY business_date"
+    ).fetchall())
+    return {day: counts.get(day, 0) for _, day in attached}
 
 
 def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
@@ -142,31 +158,32 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
                    per_transaction: int = 1) -> Iterator[LandedDate]:
     """Land each (snapshot, business date), ``per_transaction`` dates per transaction.
 
-    A date's result is yielded once its transaction has committed; a failure rolls back the
-    dates of its own transaction only. Fewer, larger commits land a long range faster.
+    A transaction's snapshots are attached and validated together, then each raw table gets
+    one INSERT for all of their dates. A date's result is yielded once its transaction has
+    committed; a failure rolls back the dates of its own transaction only. Fewer, larger
+    transactions land a long range faster.
     """
     for first in range(0, len(snapshots), per_transaction):
+        batch = snapshots[first:first + per_transaction]
+        aliases = [f"{_ALIAS}_{n}" for n in range(len(batch))]
         con.execute("BEGIN TRANSACTION")
         try:
             create_raw_tables(con)
-            landed = [_land(con, path, day)
-                      for path, day in snapshots[first:first + per_transaction]]
+            for alias, (path, day) in zip(aliases, batch, strict=True):
+                _attach(con, path, alias)
+                _check_schema(con, path, alias)
+                _check_covers(con, path, alias, day)
+            attached = [(alias, day) for alias, (_, day) in zip(aliases, batch, strict=True)]
+            rows = {t.raw_name: _land_table(con, t, attached) for t in POS_TABLES}
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            con.execute(f"DETACH DATABASE IF EXISTS {_ALIAS}")
             raise
-        yield from landed
-
-
-def _land(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date: date) -> LandedDate:
-    """Validate ``snapshot`` and insert its rows for ``business_date`` (in the open transaction)."""
-    _attach(con, snapshot)
-    _check_schema(con, snapshot)
-    _check_covers(con, snapshot, business_date)
-    rows = {t.raw_name: _land_table(con, t, business_date) for t in POS_TABLES}
-    con.execute(f"DETACH {_ALIAS}")
-    return LandedDate(business_date, rows)
+        finally:
+            for alias in aliases:
+                con.execute(f"DETACH DATABASE IF EXISTS {alias}")
+        yield from (LandedDate(day, {name: per_day[day] for name, per_day in rows.items()})
+                    for _, day in batch)
 
 
 def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[date]:
