@@ -77,3 +77,13 @@ def test_a_second_range_run_replaces_nothing_it_should_keep(dagster_home):
         assert {r.run_id for r in records} == {first, second}
         latest = instance.get_latest_materialization_event(counted.key)
         assert latest.run_id == second
+
+
+def test_commits_are_not_flushed_to_disk_one_by_one(dagster_home):
+    run_id = _run_range(dagster_home)
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        storage = instance.event_log_storage
+        for shard in (run_id, "index"):
+            with storage._connect(shard) as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
