@@ -210,15 +210,19 @@ def _newest_dbt_run(settings) -> Path:
     return max((settings.home / "dbt" / "runs").iterdir(), key=lambda p: p.stat().st_mtime)
 
 
-def test_dbt_reuses_its_parse_state_across_runs(built, settings):
+def test_dbt_reuses_its_parse_state_across_runs(built, settings, monkeypatch):
     """The window reaches dbt outside --vars, so a second run does not parse the project."""
     from store_pipeline.definitions import defs
 
+    # The runs of the fixture logged at INFO, without the queries; DEBUG says how dbt parsed.
+    assert "On model.store_pipeline." not in (_newest_dbt_run(settings) / "dbt.log").read_text()
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
     result = defs.resolve_job_def("analytics_job").execute_in_process(
         instance=built, partition_key=END.isoformat())
     assert result.success
     assert (settings.home / "dbt" / "partial_parse.msgpack").is_file()
     log = (_newest_dbt_run(settings) / "dbt.log").read_text()
+    assert "On model.store_pipeline." in log
     assert "Nothing changed, skipping partial parsing" in log
     assert "Unable to do partial parsing" not in log
 

@@ -33,6 +33,10 @@ WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
 # where four threads hide dbt's per-model overhead.
 LONG_WINDOW_DAYS = 31
 LONG_WINDOW_THREADS = 2
+# dbt.log in each run's target folder: INFO by default (node results, errors). At DEBUG dbt
+# also logs every query it sends, which costs a daily run about a second; set
+# DBT_LOG_LEVEL_FILE=debug to get them.
+FILE_LOG_LEVEL = "info"
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
@@ -101,6 +105,11 @@ class DbtRunConfig(dg.Config):
     )
 
 
+def _file_log_args() -> list[str]:
+    """``--log-level-file`` at FILE_LOG_LEVEL unless DBT_LOG_LEVEL_FILE chooses (dbt reads it)."""
+    return [] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", FILE_LOG_LEVEL]
+
+
 @contextmanager
 def window_environment(start: date, end: date) -> Iterator[None]:
     """The run window as STORE_PIPELINE_RUN_MIN/MAX_DATE while dbt starts (read by the
@@ -145,7 +154,7 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     """
     start, end = window_dates(context)
     require_landed(warehouse, start, end)
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    args = ["build", "--exclude-resource-type", "unit_test", *_file_log_args()]
     if (end - start).days >= LONG_WINDOW_DAYS:
         args += ["--threads", str(LONG_WINDOW_THREADS)]
     if config.full_refresh:
