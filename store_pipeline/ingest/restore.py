@@ -169,11 +169,12 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
         con.execute("BEGIN TRANSACTION")
         try:
             create_raw_tables(con)
+            attached = []
             for alias, (path, day) in zip(aliases, batch, strict=True):
                 _attach(con, path, alias)
                 _check_schema(con, path, alias)
                 _check_covers(con, path, alias, day)
-            attached = [(alias, day) for alias, (_, day) in zip(aliases, batch, strict=True)]
+                attached.append((alias, day))
             rows = {t.raw_name: _land_table(con, t, attached) for t in POS_TABLES}
             con.execute("COMMIT")
         except BaseException:
