@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -95,11 +96,9 @@ class CopyExporter:
     def write_days(self, exports_dir: Path, days: Sequence[date],
                    exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
         """Write ``exports`` for every day; yield each day, in order, with its row counts."""
-        def write_day(day: date) -> dict[str, int]:
-            return {e.name: self.write(exports_dir, day, e)[1] for e in exports}
-
         with ThreadPoolExecutor(self._workers) as pool:
-            yield from zip(days, pool.map(write_day, days), strict=True)
+            written = pool.map(partial(_write_day, self.write, exports_dir, exports), days)
+            yield from zip(days, written, strict=True)
 
     def close(self) -> None:
         """Close the worker threads' cursors (the connection is its owner's to close)."""
@@ -141,5 +140,12 @@ def write_frame_days(fetch: Callable[[str, date, date], pd.DataFrame], exports_d
                      days: Sequence[date],
                      exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
     """Write ``exports`` for every day from fetched frames, a day at a time."""
-    for day in days:
-        yield day, {e.name: write_frame_export(fetch, exports_dir, day, e)[1] for e in exports}
+    write = partial(write_frame_export, fetch)
+    written = map(partial(_write_day, write, exports_dir, exports), days)
+    yield from zip(days, written, strict=True)
+
+
+def _write_day(write: Callable[[Path, date, Export], tuple[Path, int]], exports_dir: Path,
+               exports: Sequence[Export], day: date) -> dict[str, int]:
+    """Write each of ``exports`` for ``day`` with ``write``; the rows written per export."""
+    return {e.name: write(exports_dir, day, e)[1] for e in exports}
