@@ -8,7 +8,10 @@ the work they describe. This storage keeps the same files, tables and rows, and
 - keeps one open connection per database file (the most recently used ones), committing
   without a disk flush per commit (WAL, synchronous = NORMAL): about 1 ms an event;
 - writes a batch of one asset's materialisations (Dagster hands them over as a batch when
-  DAGSTER_EVENT_BATCH_SIZE is set) in one transaction per database, about 1 ms an event;
+  DAGSTER_EVENT_BATCH_SIZE is set) with one multi-row insert per database, and updates the
+  asset's latest-event row once for the batch instead of once per event;
+- serialises a planned asset check once for all of its partitions (Dagster serialises the
+  event again for each of the range's partitions);
 - plans a range run with one event per asset instead of one per partition. What Dagster gives
   up for that: the partitions of a failed range run show as missing, not as failed.
 """
@@ -23,12 +26,16 @@ from contextlib import contextmanager
 import sqlalchemy as db
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import (
+    AssetCheckExecutionsTable,
+    SqlEventLogStorageTable,
+)
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
-from dagster._core.storage.sqlalchemy_compat import db_result
-from dagster._serdes import ConfigurableClassData
+from dagster._serdes import ConfigurableClassData, serialize_value
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
@@ -103,18 +110,38 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         if not _one_run_of_asset_events(events):
             super().store_event_batch(events)
             return
-        statements = [self.prepare_insert_event(event) for event in events]
+        rows = [self._event_to_row(event) for event in events]
         with self.run_connection(events[0].run_id) as conn:
-            for statement in statements:
-                conn.execute(statement)
+            conn.execute(SqlEventLogStorageTable.insert(), rows)
         with self.index_transaction() as conn:
-            event_ids = []
-            for statement in statements:
-                with db_result(conn, statement) as result:
-                    event_ids.append(result.inserted_primary_key[0])
+            inserted = conn.execute(
+                SqlEventLogStorageTable.insert().returning(
+                    SqlEventLogStorageTable.c.id, sort_by_parameter_order=True),
+                rows,
+            )
+            event_ids = list(inserted.scalars())
             self._store_asset_event_tags(conn, list(events), event_ids)
-            for event, event_id in zip(events, event_ids, strict=True):
-                self._store_asset_event(conn, event, event_id)
+            for index in _last_of_each_kind(events):
+                self._store_asset_event(conn, events[index], event_ids[index])
+
+    def _store_asset_check_evaluation_planned(self, event: EventLogEntry,
+                                              event_id: int | None) -> None:
+        """One PLANNED row per partition of the check, sharing one serialised event."""
+        planned = event.get_dagster_event().event_specific_data
+        subset = planned.partitions_subset
+        row = {
+            "asset_key": planned.asset_key.to_string(),
+            "check_name": planned.check_name,
+            "run_id": event.run_id,
+            "execution_status": AssetCheckExecutionRecordStatus.PLANNED.value,
+            "evaluation_event": serialize_value(event),
+            "evaluation_event_timestamp": self._event_insert_timestamp(event),
+            "evaluation_event_storage_id": event_id,
+        }
+        keys = subset.get_partition_keys() if subset else [None]
+        with self.index_connection() as conn:
+            conn.execute(AssetCheckExecutionsTable.insert(),
+                         [{**row, "partition": key} for key in keys])
 
 
 def _commit_without_fsync(dbapi_connection, _record) -> None:
@@ -129,3 +156,14 @@ def _one_run_of_asset_events(events: Sequence[EventLogEntry]) -> bool:
         e.is_dagster_event and e.dagster_event_type in ASSET_EVENTS and e.dagster_event.asset_key
         for e in events
     )
+
+
+def _last_of_each_kind(events: Sequence[EventLogEntry]) -> list[int]:
+    """Positions of the last event of each (asset, event type), in batch order.
+
+    An asset's latest-event row takes, column by column, the values of the last event that sets
+    them, and each event type sets the same columns; so these events alone leave the row as all
+    of the batch would.
+    """
+    last = {(e.dagster_event.asset_key, e.dagster_event_type): i for i, e in enumerate(events)}
+    return sorted(last.values())

@@ -27,6 +27,17 @@ JOB = dg.Definitions(assets=[counted, downstream],
                      jobs=[dg.define_asset_job("range_job")]).resolve_job_def("range_job")
 
 
+@dg.asset(partitions_def=DAYS, backfill_policy=dg.BackfillPolicy.single_run(),
+          check_specs=[dg.AssetCheckSpec("has_rows", asset="checked")])
+def checked(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"partitions": len(context.partition_keys)},
+                                check_results=[dg.AssetCheckResult(passed=True)])
+
+
+CHECKED_JOB = dg.Definitions(
+    assets=[checked], jobs=[dg.define_asset_job("checked_job")]).resolve_job_def("checked_job")
+
+
 @pytest.fixture
 def dagster_home(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")
@@ -35,13 +46,40 @@ def dagster_home(tmp_path: Path, monkeypatch) -> Path:
     return home
 
 
-def _run_range(dagster_home: Path) -> str:
+def _run_range(dagster_home: Path, job: dg.JobDefinition = JOB) -> str:
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
-        result = JOB.execute_in_process(
+        result = job.execute_in_process(
             instance=instance, tags={RANGE_START_TAG: KEYS[0], RANGE_END_TAG: KEYS[-1]})
         assert result.success
         return result.run_id
+
+
+def _dagsters_own_home(tmp_path: Path) -> Path:
+    """A Dagster home with Dagster's default storages."""
+    home = tmp_path / "dagster_default"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
+def _what_the_ui_reads(dagster_home: Path, run_id: str) -> dict:
+    """Partitions, the asset's latest events and its check's executions, run ids left out."""
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        entry = instance.get_asset_records([checked.key])[0].asset_entry
+        executions = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(checked.key, "has_rows"), limit=1000)
+        return {
+            "materialized": instance.get_materialized_partitions(checked.key),
+            "latest": (entry.last_materialization.dagster_event.partition,
+                       entry.last_run_id == run_id),
+            "checks": sorted((e.partition or "", e.status.value, e.event is not None)
+                             for e in executions if e.run_id == run_id),
+        }
+
+
+def test_the_instance_uses_the_batching_storage(dagster_home):
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        assert isinstance(instance.event_log_storage, BatchingSqliteEventLogStorage)
 
 
 def test_a_range_run_stores_each_assets_materialisations_as_one_batch(dagster_home, monkeypatch):
@@ -52,6 +90,17 @@ def test_a_range_run_stores_each_assets_materialisations_as_one_batch(dagster_ho
     _run_range(dagster_home)
     # The plan (one event per asset), then the materialisations of each asset.
     assert batches == [2, len(KEYS), len(KEYS)]
+
+
+def test_a_checked_range_reads_back_as_from_dagsters_own_storage(dagster_home, tmp_path):
+    ours = _what_the_ui_reads(dagster_home, _run_range(dagster_home, CHECKED_JOB))
+    default_home = _dagsters_own_home(tmp_path)
+    theirs = _what_the_ui_reads(default_home, _run_range(default_home, CHECKED_JOB))
+    assert ours == theirs
+    assert ours["materialized"] == set(KEYS)
+    assert ours["latest"] == (KEYS[-1], True)
+    planned = [partition for partition, status, _ in ours["checks"] if status == "PLANNED"]
+    assert planned == KEYS
 
 
 def test_another_instance_reads_every_partition_back(dagster_home):
