@@ -1,4 +1,5 @@
-"""Report renderer: content, escaping, determinism, index, shared plotly.js, no-data pages."""
+"""Report renderer: content, escaping, determinism, index, shared plotly.js, no-data pages,
+batches of periods (worker processes, blocks of dates)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import base64
 import html
 import json
 import re
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,7 +24,16 @@ from store_pipeline.reports import (
     render_weekly_reports,
     write_index,
 )
-from store_pipeline.reports.data import is_missing_table
+from store_pipeline.reports.data import (
+    BLOCK_DAYS,
+    DAILY_SALES,
+    KEPT_BLOCKS,
+    QUARANTINE,
+    DateBlocks,
+    is_missing_table,
+    load,
+    load_optional,
+)
 from store_pipeline.reports.employee import staffing_by_hour
 from store_pipeline.reports.inventory import department_turnover
 from store_pipeline.reports.kpis import KPIS
@@ -30,6 +41,7 @@ from store_pipeline.reports.parallel import (
     BATCHES_PER_WORKER,
     PERIODS_PER_WORKER,
     batches,
+    render_batch,
     render_periods,
     worker_count,
 )
@@ -444,6 +456,38 @@ def test_daily_splh_is_the_warehouse_figure(tables, tmp_path):
     assert {row["SPLH"][0] for row in table_rows(weekly, "Employees")} == {"133.33", "200.00"}
 
 
+def test_splh_points_carry_their_own_employees_hover(rendered):
+    page = rendered["daily/2026-11-24/employee_productivity.html"]
+    traces = figures(page)["splh-by-employee"]["data"]
+    assert [trace["name"] for trace in traces] == [code for code, _, _ in STORES]
+    for trace in traces:
+        assert trace["x"] == [7.5, 5.0]  # employees 1 and 2
+        assert [text.split("<br>")[1:3] for text in trace["hovertext"]] == [
+            [f"Store: {trace['name']}", f"Employee #: {number}"] for number in ("1", "2")]
+    assert traces[0]["hovertext"][0].startswith(f"<b>{html.escape(CLOSER, quote=False)}</b>")
+
+
+def test_staffing_heat_map_hover_names_each_cell(tables, tmp_path):
+    hourly = pd.DataFrame([
+        {"business_date": DAY, "store_code": code, "hour": hour, "transactions": n,
+         "net_sales": 30.0 * n, "units_sold": 2 * n, "staff_on_clock": staff}
+        for code, hour, n, staff in (("S01", 9, 3, 2), ("S01", 12, 40, 4), ("S02", 12, 10, 0))
+    ])
+    fetch = make_fetch({**tables, "rpt_hourly_sales": hourly})
+    page = render_daily_reports(fetch, DAY, tmp_path)[1].read_text()
+    [heat_map] = figures(page)["staffing-by-store"]["data"]
+
+    def cell(title: str, transactions: str, staff: str, per_staff: str) -> str:
+        return (f"<b>{title}</b><br>Transactions: {transactions}<br>Staff-hours: {staff}"
+                f"<br>Transactions per staff-hour: {per_staff}")
+
+    assert heat_map["y"] == ["S01", "S02"] and heat_map["x"] == ["09:00", "12:00"]
+    assert heat_map["hovertext"] == [
+        [cell("S01 09:00", "3", "2.0", "1.5"), cell("S01 12:00", "40", "4.0", "10.0")],
+        [cell("S02 09:00", "n/a", "n/a", "n/a"), cell("S02 12:00", "10", "0.0", "n/a")],
+    ]
+
+
 def test_inventory_uses_the_last_day_of_the_week(rendered):
     page = rendered["weekly/2026-11-23/inventory_analysis.html"]
     assert "Stock as of Sunday 2026-11-29" in page
@@ -741,3 +785,124 @@ def test_rendering_in_worker_processes_writes_the_same_pages(tables, tmp_path):
     assert [p.read_bytes() for p in shared] == [p.read_bytes() for p in alone]
     assert len(logged) == len(batches(days, 2)) and "2 processes" in logged[-1]
     assert (tmp_path / "two" / "plotly.min.js").is_file()
+
+
+EDGE = date.fromordinal(DAY.toordinal() // BLOCK_DAYS * BLOCK_DAYS)  # the first day of DAY's block
+
+
+def counting_fetch(tables: dict[str, pd.DataFrame]):
+    """``make_fetch(tables, shuffle=True)`` and the list of (table, start, end) it was asked."""
+    fetch, calls = make_fetch(tables, shuffle=True), []
+
+    def counted(table: str, start: date, end: date) -> pd.DataFrame:
+        calls.append((table, start, end))
+        return fetch(table, start, end)
+
+    return counted, calls
+
+
+class FakeWarehouse:
+    """What ``render_batch`` uses of a warehouse: a reader yielding ``fetch``."""
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    @contextmanager
+    def reader(self):
+        yield self.fetch
+
+
+@pytest.mark.parametrize("table", ["rpt_daily_sales", "rpt_employee_hours", "rpt_hourly_sales",
+                                   "rpt_tender_mix", "qua_summary", "rpt_product_performance"])
+def test_date_blocks_load_what_the_plain_fetch_loads(tables, table):
+    fetch = make_fetch({**tables, QUARANTINE: _quarantine(("orphan_lines", 3))}, shuffle=True)
+    blocks = DateBlocks(fetch)
+    day = timedelta(days=1)
+    last = EDGE + (BLOCK_DAYS - 1) * day
+    ranges = [
+        (DAY, DAY), (EDGE, EDGE), (EDGE - day, EDGE - day), (EDGE - day, EDGE), (EDGE, last),
+        (last, last + day), (EDGE - 40 * day, EDGE + 40 * day), (MONTH, date(2026, 11, 30)),
+        (DAY - 364 * day, DAY - 364 * day), (date(2027, 3, 1), date(2027, 3, 3)),
+    ]
+    for start, end in ranges:
+        pd.testing.assert_frame_equal(load(blocks, table, start, end),
+                                      load(fetch, table, start, end))
+
+
+def test_date_blocks_fetch_each_block_once(tables):
+    fetch, calls = counting_fetch(tables)
+    blocks = DateBlocks(fetch)
+    days = [day - timedelta(days=back) for day in _days(EDGE - timedelta(days=9), DAY)
+            for back in (0, 7, 364)]  # what the daily dashboards compare
+    frames = [load(blocks, DAILY_SALES, day) for day in days]
+    assert [len(frame) for frame in frames] == [len(STORES)] * len(days)
+    touched = {day.toordinal() // BLOCK_DAYS for day in days}
+    assert len(calls) == len(touched) == 3  # blocks of this year and one of last year
+    assert all((end - start).days == BLOCK_DAYS - 1 for _, start, end in calls)
+
+
+def test_date_blocks_keep_the_latest_blocks_of_a_table(tables):
+    fetch, calls = counting_fetch(tables)
+    blocks = DateBlocks(fetch)
+    firsts = [EDGE - timedelta(days=BLOCK_DAYS * n) for n in range(KEPT_BLOCKS + 1)]
+    for first in [*firsts[:-1], firsts[0], firsts[-1], firsts[0]]:
+        load(blocks, DAILY_SALES, first)
+    assert len(calls) == KEPT_BLOCKS + 1
+    load(blocks, DAILY_SALES, firsts[1])  # the least recently used block: dropped, fetched again
+    assert len(calls) == KEPT_BLOCKS + 2
+
+
+def test_date_blocks_load_the_big_tables_request_by_request(tables):
+    fetch, calls = counting_fetch(tables)
+    blocks = DateBlocks(fetch)
+    big = ["rpt_product_performance", "rpt_inventory_status"]
+    for table in big:
+        load(blocks, table, DAY)
+        load(blocks, table, WEEK, SUNDAY)
+    assert calls == [call for table in big for call in ((table, DAY, DAY), (table, WEEK, SUNDAY))]
+
+
+def test_date_blocks_ask_for_a_missing_table_once(tables):
+    fetch, calls = counting_fetch(tables)  # no qua_summary
+    blocks = DateBlocks(fetch)
+    assert load_optional(blocks, QUARANTINE, DAY) is None
+    assert load_optional(blocks, QUARANTINE, DAY + timedelta(days=BLOCK_DAYS)) is None
+    assert calls == [(QUARANTINE, EDGE, EDGE + timedelta(days=BLOCK_DAYS - 1))]
+
+    def failing(table, start, end):
+        calls.append(table)
+        raise duckdb.IOException("IO Error: could not read block")
+
+    blocks = DateBlocks(failing)
+    for _ in range(2):  # any other error is not remembered
+        with pytest.raises(duckdb.IOException):
+            load_optional(blocks, QUARANTINE, DAY)
+    assert calls[1:] == [QUARANTINE, QUARANTINE]
+
+
+def test_only_a_batch_of_several_periods_reads_through_date_blocks(tables, tmp_path):
+    fetch, seen = make_fetch(tables), []
+
+    def render(fetch, period, reports_dir):
+        seen.append(fetch)
+        return []
+
+    render_batch(FakeWarehouse(fetch), render, [DAY], tmp_path)
+    assert seen == [fetch]
+    render_batch(FakeWarehouse(fetch), render, [DAY, DAY + timedelta(days=1)], tmp_path)
+    assert isinstance(seen[1], DateBlocks) and seen[1].fetch is fetch and seen[2] is seen[1]
+
+
+def test_a_batch_writes_the_pages_of_periods_rendered_alone(tables, tmp_path):
+    fetch = make_fetch({**tables, QUARANTINE: _quarantine(("orphan_lines", 3))}, shuffle=True)
+    work = [
+        (render_daily_reports, _days(EDGE - timedelta(days=2), DAY)),
+        (render_weekly_reports, [WEEK - timedelta(days=7), WEEK]),
+        (render_monthly_report, [date(2026, 10, 1), MONTH]),
+    ]
+    for render, periods in work:
+        batch = render_batch(FakeWarehouse(fetch), render, periods, tmp_path / "batch")
+        alone = [path for period in periods for path in render(fetch, period, tmp_path / "alone")]
+        assert [p.relative_to(tmp_path / "batch") for p in batch] == [
+            p.relative_to(tmp_path / "alone") for p in alone]
+        assert [p.read_bytes() for p in batch] == [p.read_bytes() for p in alone]

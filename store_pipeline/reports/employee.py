@@ -149,13 +149,14 @@ def _hours_chart(people: pd.DataFrame) -> str:
 def _splh_chart(people: pd.DataFrame, colors: dict[str, str]) -> str:
     """Sales per labor hour against hours worked, one colour per store."""
     worked = people[people["hours_worked"] > 0]
+    worked = worked.assign(hovertext=[_hover(row) for row in worked.itertuples()])
     fig = figure(xaxis={"title": {"text": "Hours worked"}},
                  yaxis={"title": {"text": "Sales per labor hour"}})
     for store, group in worked.groupby("store_code"):
         fig.add_scatter(
             x=group["hours_worked"].round(2), y=group["splh"].round(2), mode="markers",
             name=label(store), marker={"color": colors[store], "size": 9},
-            hovertext=[_hover(row) for row in group.itertuples()], hovertemplate=HOVER,
+            hovertext=group["hovertext"].tolist(), hovertemplate=HOVER,
         )
     return section("Sales per labor hour by employee", fragment(fig, "splh-by-employee"))
 
@@ -227,15 +228,16 @@ def _staffing_by_store(hourly: pd.DataFrame) -> str:
     transactions = cells["transactions"].unstack("hour")
     staff = cells["staff_on_clock"].unstack("hour")
     per_staff = divide(transactions, staff)
+    rows = zip(per_staff.index, transactions.to_numpy(), staff.to_numpy(), per_staff.to_numpy(),
+               strict=True)
     texts = [
         [
-            hover(f"{store} {fmt.hour_label(hour)}",
-                  ("Transactions", fmt.count(transactions.at[store, hour])),
-                  ("Staff-hours", fmt.number(staff.at[store, hour])),
-                  ("Transactions per staff-hour", fmt.number(per_staff.at[store, hour])))
-            for hour in per_staff.columns
+            hover(f"{store} {fmt.hour_label(hour)}", ("Transactions", fmt.count(count)),
+                  ("Staff-hours", fmt.number(on_clock)),
+                  ("Transactions per staff-hour", fmt.number(rate)))
+            for hour, count, on_clock, rate in zip(per_staff.columns, *row, strict=True)
         ]
-        for store in per_staff.index
+        for store, *row in rows
     ]
     median = per_staff.stack().median()
     scale = {"zmin": 0.0, "zmax": 2 * float(median)} if median > 0 else {}

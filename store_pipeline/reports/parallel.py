@@ -2,8 +2,9 @@
 
 A backfill renders hundreds of report pages; rendering is CPU-bound Python (pandas, Plotly's
 JSON), so the periods are split into batches spread over one forked process per core. Each
-worker opens its own read-only warehouse connection. A run of a few periods, or a platform
-without fork, renders in-process.
+worker opens its own read-only warehouse connection, and a batch of more than one period reads
+the small tables a block of dates at a time (``DateBlocks``). A run of a few periods, or a
+platform without fork, renders in-process.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
-from store_pipeline.reports.data import Fetch
+from store_pipeline.reports.data import DateBlocks, Fetch
 from store_pipeline.reports.files import ensure_plotly_js
 from store_pipeline.resources.warehouse import Warehouse
 
@@ -71,8 +72,13 @@ def render_periods(warehouse: Warehouse, render: Render, periods: list[date], re
 
 def render_batch(warehouse: Warehouse, render: Render, periods: list[date],
                  reports_dir: Path) -> list[Path]:
-    """Render ``periods`` one after another over one reader connection."""
+    """Render ``periods`` one after another over one reader connection.
+
+    A single period (the nightly run) reads request by request; more read through ``DateBlocks``.
+    """
     with warehouse.reader() as fetch:
+        if len(periods) > 1:
+            fetch = DateBlocks(fetch)
         return [path for period in periods for path in render(fetch, period, reports_dir)]
 
 
