@@ -9,7 +9,7 @@ the work they describe. This storage keeps the same files, tables and rows, and
   without a disk flush per commit (WAL, synchronous = NORMAL): about 1 ms an event;
 - writes a batch of one asset's materialisations (Dagster hands them over as a batch when
   DAGSTER_EVENT_BATCH_SIZE is set) with one multi-row insert per database, and updates the
-  asset's latest-event row once for the batch instead of once per event;
+  asset's latest-event row once for the batch instead of once per event: about 0.4 ms an event;
 - serialises a planned asset check once for all of its partitions (Dagster serialises the
   event again for each of the range's partitions);
 - plans a range run with one event per asset instead of one per partition. What Dagster gives
