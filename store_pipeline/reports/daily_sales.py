@@ -118,9 +118,9 @@ def _stores(sales: pd.DataFrame) -> str:
     ]
     fig = figure(yaxis={"autorange": "reversed", **named_axis(ranked["store_code"], names, 28)},
                  xaxis={"title": {"text": "Net sales"}})
-    fig.add_bar(
-        y=codes, x=ranked["net_sales"].round(2), orientation="h", name="Net sales",
-        marker_color=[colors[code] for code in ranked["store_code"]],
+    fig.add(
+        "bar", y=codes, x=ranked["net_sales"].round(2), orientation="h", name="Net sales",
+        marker={"color": [colors[code] for code in ranked["store_code"]]},
         hovertext=texts, hovertemplate=HOVER,
     )
     compared = []
@@ -128,8 +128,8 @@ def _stores(sales: pd.DataFrame) -> str:
         if ranked[column].isna().all():
             continue
         compared.append(name.lower())
-        fig.add_scatter(
-            y=codes, x=ranked[column].round(2), mode="markers", name=name,
+        fig.add(
+            "scatter", y=codes, x=ranked[column].round(2), mode="markers", name=name,
             marker={"symbol": symbol, "size": 11, "color": "#1f2328", "line": {"width": 2}},
             hovertext=texts, hovertemplate=HOVER,
         )
@@ -154,13 +154,13 @@ def _hours(hourly: pd.DataFrame) -> str:
         yaxis={"title": {"text": "Net sales"}},
         yaxis2=TRANSACTIONS_AXIS,
     )
-    fig.add_bar(
-        x=hours, y=by_hour["net_sales"], name="Net sales",
-        marker_color=[PRIMARY if hour in peaks.index else MUTED for hour in by_hour.index],
+    fig.add(
+        "bar", x=hours, y=by_hour["net_sales"], name="Net sales",
+        marker={"color": [PRIMARY if hour in peaks.index else MUTED for hour in by_hour.index]},
         hovertemplate="%{y:,.2f}",
     )
-    fig.add_scatter(
-        x=hours, y=by_hour["transactions"], name="Transactions", yaxis="y2",
+    fig.add(
+        "scatter", x=hours, y=by_hour["transactions"], name="Transactions", yaxis="y2",
         mode="lines+markers", line={"color": WARN}, hovertemplate="%{y:,}",
     )
     note = "Peak hours (highlighted): " + ", ".join(
@@ -181,8 +181,9 @@ def _tenders(tenders: pd.DataFrame) -> str:
     mix["share"] = mix["amount"] / mix["amount"].sum() if mix["amount"].sum() else None
     colors = color_map(mix["tender_type"], MIX_PALETTE)
     fig = figure()
-    fig.add_pie(
-        labels=labels(mix["tender_type"]), values=mix["amount"].round(2), hole=0.5, sort=False,
+    fig.add(
+        "pie", labels=labels(mix["tender_type"]), values=mix["amount"].round(2), hole=0.5,
+        sort=False,
         texttemplate="%{percent:.1%}", textposition="inside", insidetextorientation="horizontal",
         marker={"colors": [colors[tender] for tender in mix["tender_type"]]},
         hovertext=[
@@ -223,9 +224,9 @@ def _top_products(products: pd.DataFrame) -> str:
     )
     fig = figure(yaxis={"autorange": "reversed", **named_axis(top["sku"], top["product_name"], 30)},
                  xaxis={"title": {"text": "Net sales"}})
-    fig.add_bar(
-        y=labels(top["sku"]), x=top["net_sales"].round(2),
-        orientation="h", marker_color=PRIMARY,
+    fig.add(
+        "bar", y=labels(top["sku"]), x=top["net_sales"].round(2),
+        orientation="h", marker={"color": PRIMARY},
         hovertext=[
             hover(row.product_name, ("SKU", row.sku), ("Department", row.department),
                   ("Units sold", fmt.number(row.units_sold, 0)),
@@ -243,9 +244,9 @@ def _discounts_and_returns(sales: pd.DataFrame) -> str:
     stores = sales.sort_values("store_code")
     fig = figure(barmode="group", yaxis={"title": {"text": "Amount"}}, xaxis={"type": "category"})
     for column, name, color in (("discounts", "Discounts", WARN), ("returns", "Returns", BAD)):
-        fig.add_bar(
-            x=labels(stores["store_code"]), y=stores[column].round(2), name=name,
-            marker_color=color,
+        fig.add(
+            "bar", x=labels(stores["store_code"]), y=stores[column].round(2), name=name,
+            marker={"color": color},
             hovertext=[
                 hover(f"{row.store_code} {row.store_name}",
                       (name, fmt.money(getattr(row, column))),

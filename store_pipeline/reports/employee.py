@@ -29,7 +29,7 @@ from store_pipeline.reports.page import (
     section,
     table,
 )
-from store_pipeline.reports.theme import BAD, PRIMARY, WARN, store_colors
+from store_pipeline.reports.theme import BAD, DIVERGING, PRIMARY, WARN, store_colors
 from store_pipeline.reports.tiles import tile, tiles
 
 NAME = "employee_productivity"
@@ -140,8 +140,8 @@ def _hours_chart(people: pd.DataFrame) -> str:
                  xaxis={"title": {"text": "Hours"}})
     for column, name, color in (("regular_hours", "Regular", PRIMARY),
                                 ("overtime_hours", "Overtime", BAD)):
-        fig.add_bar(y=labels(top["who"], 36), x=top[column].round(2), orientation="h",
-                    name=name, marker_color=color, hovertext=texts, hovertemplate=HOVER)
+        fig.add("bar", y=labels(top["who"], 36), x=top[column].round(2), orientation="h",
+                name=name, marker={"color": color}, hovertext=texts, hovertemplate=HOVER)
     heading = f"Hours and overtime (top {TOP_EMPLOYEES} by hours)"
     return section(heading, fragment(fig, "hours-by-employee", height=120 + 22 * len(top)))
 
@@ -153,8 +153,8 @@ def _splh_chart(people: pd.DataFrame, colors: dict[str, str]) -> str:
     fig = figure(xaxis={"title": {"text": "Hours worked"}},
                  yaxis={"title": {"text": "Sales per labor hour"}})
     for store, group in worked.groupby("store_code"):
-        fig.add_scatter(
-            x=group["hours_worked"].round(2), y=group["splh"].round(2), mode="markers",
+        fig.add(
+            "scatter", x=group["hours_worked"].round(2), y=group["splh"].round(2), mode="markers",
             name=label(store), marker={"color": colors[store], "size": 9},
             hovertext=group["hovertext"].tolist(), hovertemplate=HOVER,
         )
@@ -200,12 +200,12 @@ def _staffing(hourly: pd.DataFrame) -> str:
               ("Transactions per staff-hour", fmt.number(row.per_staff)), ("Staffing", row.status))
         for hour, row in zip(hours, by_hour.itertuples(), strict=True)
     ]
-    fig.add_bar(x=hours, y=by_hour["staff_on_clock"].round(2), name="Staff-hours",
-                marker_color=[colors[status] for status in by_hour["status"]],
-                hovertext=texts, hovertemplate=HOVER)
-    fig.add_scatter(x=hours, y=by_hour["transactions"], name="Transactions", yaxis="y2",
-                    mode="lines+markers", line={"color": "#1f2328"},
-                    hovertext=texts, hovertemplate=HOVER)
+    fig.add("bar", x=hours, y=by_hour["staff_on_clock"].round(2), name="Staff-hours",
+            marker={"color": [colors[status] for status in by_hour["status"]]},
+            hovertext=texts, hovertemplate=HOVER)
+    fig.add("scatter", x=hours, y=by_hour["transactions"], name="Transactions", yaxis="y2",
+            mode="lines+markers", line={"color": "#1f2328"}, hovertext=texts,
+            hovertemplate=HOVER)
     verdicts = [
         f"{status.capitalize()}: "
         + (", ".join(fmt.hour_label(h) for h in by_hour.index[by_hour["status"] == status])
@@ -242,9 +242,10 @@ def _staffing_by_store(hourly: pd.DataFrame) -> str:
     median = per_staff.stack().median()
     scale = {"zmin": 0.0, "zmax": 2 * float(median)} if median > 0 else {}
     fig = figure(xaxis={"type": "category"}, yaxis={"type": "category", "autorange": "reversed"})
-    fig.add_heatmap(
-        z=per_staff.round(2).to_numpy(), x=[fmt.hour_label(hour) for hour in per_staff.columns],
-        y=labels(per_staff.index), colorscale="RdBu_r", **scale,
+    fig.add(
+        "heatmap", z=per_staff.round(2).to_numpy(),
+        x=[fmt.hour_label(hour) for hour in per_staff.columns],
+        y=labels(per_staff.index), colorscale=DIVERGING, **scale,
         hovertext=texts, hovertemplate=HOVER, colorbar={"title": {"text": "per staff-h"}},
     )
     note = (

@@ -109,8 +109,8 @@ def _reorder_by_store(stock: pd.DataFrame) -> str:
     fig = figure(barmode="group", xaxis={"type": "category"}, yaxis={"title": {"text": "Items"}})
     for column, name, color in (("is_stockout", "Stockouts", BAD),
                                 ("below_reorder_point", "At or below reorder point", WARN)):
-        fig.add_bar(
-            x=labels(stores.index), y=stores[column], name=name, marker_color=color,
+        fig.add(
+            "bar", x=labels(stores.index), y=stores[column], name=name, marker={"color": color},
             hovertext=[
                 hover(store, (name, fmt.count(value)),
                       ("Share of items", fmt.pct(ratio(value, items[store]))))
@@ -157,8 +157,8 @@ def _days_of_supply(stock: pd.DataFrame, colors: dict[str, str]) -> str:
     counts = pd.crosstab(supply_bucket(stock), stock["store_code"]).reindex(order, fill_value=0)
     fig = figure(barmode="stack", xaxis={"type": "category"}, yaxis={"title": {"text": "Items"}})
     for store in counts.columns:
-        fig.add_bar(
-            x=order, y=counts[store], name=label(store), marker_color=colors[store],
+        fig.add(
+            "bar", x=order, y=counts[store], name=label(store), marker={"color": colors[store]},
             hovertext=[hover(store, ("Days of supply", band), ("Items", fmt.count(n)))
                        for band, n in counts[store].items()],
             hovertemplate=HOVER,
@@ -175,9 +175,9 @@ def _dead_stock(stock: pd.DataFrame, colors: dict[str, str]) -> str:
         return section(heading, remark("No dead stock."))
     stores = dead.groupby("store_code")["on_hand_value"].agg(["sum", "size"])
     fig = figure(xaxis={"type": "category"}, yaxis={"title": {"text": "On-hand value"}})
-    fig.add_bar(
-        x=labels(stores.index), y=stores["sum"].round(2),
-        marker_color=[colors[store] for store in stores.index],
+    fig.add(
+        "bar", x=labels(stores.index), y=stores["sum"].round(2),
+        marker={"color": [colors[store] for store in stores.index]},
         hovertext=[hover(store, ("Dead-stock value", fmt.money(row["sum"])),
                          ("Items", fmt.count(row["size"])))
                    for store, row in stores.iterrows()],
@@ -209,9 +209,9 @@ def _abc_mix(stock: pd.DataFrame, classes: pd.DataFrame) -> str:
     shares = divide(measures, measures.sum())
     fig = figure(barmode="stack", yaxis={"title": {"text": "Share"}, "tickformat": ".0%"})
     for abc in ABC_CLASSES:
-        fig.add_bar(
-            x=list(measures.columns), y=shares.loc[abc].round(4), name=abc,
-            marker_color=ABC_COLORS[abc],
+        fig.add(
+            "bar", x=list(measures.columns), y=shares.loc[abc].round(4), name=abc,
+            marker={"color": ABC_COLORS[abc]},
             hovertext=[hover(f"Class {abc}", (measure, fmt.number(measures.at[abc, measure], 2)),
                              ("Share", fmt.pct(shares.at[abc, measure])))
                        for measure in measures.columns],
@@ -249,9 +249,9 @@ def _turnover(stock: pd.DataFrame) -> str:
         return section(heading, remark("No item has stock on hand."), note=TURNOVER_NOTE)
     fig = figure(yaxis={"autorange": "reversed"},
                  xaxis={"title": {"text": "Turns per year (estimated)"}})
-    fig.add_bar(
-        y=labels(departments.index, 28), x=departments["turnover"].round(2), orientation="h",
-        marker_color=PRIMARY,
+    fig.add(
+        "bar", y=labels(departments.index, 28), x=departments["turnover"].round(2), orientation="h",
+        marker={"color": PRIMARY},
         hovertext=[
             hover(department, ("Turns per year", fmt.number(row["turnover"])),
                   ("Est. annual cost of goods", fmt.money(row["annual_cogs"])),

@@ -139,9 +139,9 @@ def _store_chart(stores: pd.DataFrame) -> str:
     names = stores["store_code"] + " " + stores["store_name"]
     fig = figure(yaxis={"autorange": "reversed", **named_axis(stores["store_code"], names, 28)},
                  xaxis={"title": {"text": "Net sales"}})
-    fig.add_bar(
-        y=labels(stores["store_code"]), x=stores["net_sales"].round(2), orientation="h",
-        marker_color=[colors[code] for code in stores["store_code"]],
+    fig.add(
+        "bar", y=labels(stores["store_code"]), x=stores["net_sales"].round(2), orientation="h",
+        marker={"color": [colors[code] for code in stores["store_code"]]},
         hovertext=[_ranking_hover(row, name)
                    for row, name in zip(stores.itertuples(), names, strict=True)],
         hovertemplate=HOVER,
@@ -155,9 +155,9 @@ def _region_chart(regions: pd.DataFrame) -> str:
     colors = region_colors(regions["region"])
     fig = figure(xaxis=named_axis(regions["region"], regions["region"], 24),
                  yaxis={"title": {"text": "Net sales"}})
-    fig.add_bar(
-        x=labels(regions["region"]), y=regions["net_sales"].round(2),
-        marker_color=[colors[region] for region in regions["region"]],
+    fig.add(
+        "bar", x=labels(regions["region"]), y=regions["net_sales"].round(2),
+        marker={"color": [colors[region] for region in regions["region"]]},
         hovertext=[_ranking_hover(row, row.region) for row in regions.itertuples()],
         hovertemplate=HOVER,
     )
@@ -189,8 +189,8 @@ def _daily_trend(month: Month, previous: Month, last_year: Month) -> str:
         if source.sales.empty:
             continue
         days = source.sales.groupby("business_date")["net_sales"].sum().round(2)
-        fig.add_scatter(
-            x=[day.day for day in days.index], y=days, name=source.label,
+        fig.add(
+            "scatter", x=[day.day for day in days.index], y=days, name=source.label,
             mode="lines+markers", line={"color": color, "dash": dash},
             hovertext=[f"{fmt.day_label(day)}: {fmt.money(value)}" for day, value in days.items()],
             hovertemplate=HOVER,
@@ -208,9 +208,9 @@ def _margin_and_labor(month: Month) -> str:
     }
     fig = figure(hovermode="x unified", yaxis={"tickformat": ".0%", "rangemode": "tozero"})
     for name, (values, color) in trends.items():
-        fig.add_scatter(x=[day.isoformat() for day in days.index], y=values.round(4), name=name,
-                        mode="lines+markers", line={"color": color},
-                        hovertemplate="%{y:.1%}")
+        fig.add("scatter", x=[day.isoformat() for day in days.index], y=values.round(4),
+                name=name, mode="lines+markers", line={"color": color},
+                hovertemplate="%{y:.1%}")
     return section("Margin and labor % by day", fragment(fig, "margin-labor-trend"))
 
 
@@ -234,8 +234,9 @@ def _category_mix(products: pd.DataFrame) -> str:
                           parent="d:" + categories["department"], name=categories["category"]),
     ])
     fig = figure(margin={"l": 0, "r": 0, "t": 0, "b": 0})
-    fig.add_treemap(
-        ids=labels(nodes["id"]), parents=labels(nodes["parent"]), labels=labels(nodes["name"]),
+    fig.add(
+        "treemap", ids=labels(nodes["id"]), parents=labels(nodes["parent"]),
+        labels=labels(nodes["name"]),
         values=nodes["net_sales"].round(2), branchvalues="total",
         hovertext=[
             hover(row.name, ("Net sales", fmt.money(row.net_sales)),

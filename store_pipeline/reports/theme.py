@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 
-import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 STORE_PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -26,9 +26,12 @@ GOOD = "#1a7f37"
 BAD = "#cf222e"
 WARN = "#bf8700"
 ABC_COLORS = {"A": GOOD, "B": WARN, "C": "#8c959f", "unranked": "#d0d7de"}
+# Blue (low) through white to red (high): ColorBrewer's RdBu, reversed.
+DIVERGING = [[round(position, 2), color] for position, color in get_colorscale("RdBu_r")]
 
-TEMPLATE = go.layout.Template(
-    layout={
+# plotly.js applies layout.template itself.
+TEMPLATE = {
+    "layout": {
         "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         "colorway": list(MIX_PALETTE),
         "paper_bgcolor": "white",
@@ -40,7 +43,7 @@ TEMPLATE = go.layout.Template(
         "xaxis": {"gridcolor": "#eaeef2", "automargin": True, "zerolinecolor": "#d0d7de"},
         "yaxis": {"gridcolor": "#eaeef2", "automargin": True, "zerolinecolor": "#d0d7de"},
     }
-)
+}
 
 
 def color_map(codes: Iterable[str], palette: Sequence[str]) -> dict[str, str]:
