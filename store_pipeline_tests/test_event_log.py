@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from store_pipeline.event_log import BatchingSqliteEventLogStorage
 from store_pipeline.instance import write_instance_config
@@ -101,6 +102,21 @@ def test_a_checked_range_reads_back_as_from_dagsters_own_storage(dagster_home, t
     assert ours["latest"] == (KEYS[-1], True)
     planned = [partition for partition, status, _ in ours["checks"] if status == "PLANNED"]
     assert planned == KEYS
+
+
+def test_each_table_of_the_index_is_looked_up_once(dagster_home, monkeypatch):
+    looked_up = []
+    look_up = SqliteEventLogStorage.has_table
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table",
+                        lambda self, name: (looked_up.append(name), look_up(self, name))[1])
+    _run_range(dagster_home, CHECKED_JOB)
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        assert not instance.event_log_storage.has_table("no_such_table")
+        assert not instance.event_log_storage.has_table("no_such_table")
+    assert "asset_check_executions" in looked_up
+    found = [name for name in looked_up if name != "no_such_table"]
+    assert len(found) == len(set(found))
+    assert looked_up.count("no_such_table") == 2  # a missing table is asked about again
 
 
 def test_another_instance_reads_every_partition_back(dagster_home):
