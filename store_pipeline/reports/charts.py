@@ -49,7 +49,7 @@ def named_axis(keys: Iterable[object], names: Iterable[object], limit: int) -> d
 class Figure:
     """A Plotly figure as plain data: its traces and layout, as plotly.js reads them.
 
-    plotly.graph_objects validates every property as it is set, about a fifth of the CPU of a
+    plotly.graph_objects validates every property as it is set, about a third of the CPU of a
     report page; these figures are built from values the reports have typed already.
     """
 
