@@ -44,8 +44,8 @@ BIN = Path(sys.executable).parent
 DBT_DIR = REPO / "store_pipeline_dbt"
 END = date(2026, 9, 30)
 MEMORY_LIMIT = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT", "2GB")
-# The pipeline's exports run one worker per warehouse thread.
-EXPORT_WORKERS = DuckDBWarehouse.model_fields["threads"].default
+# The pipeline lands and exports with one worker per warehouse thread.
+WAREHOUSE_THREADS = DuckDBWarehouse.model_fields["threads"].default
 DATA_PATH_STEPS = ("pos_backup", "raw_pos", "store_dbt_models", "csv_exports")
 
 
@@ -208,7 +208,7 @@ def floor(chain: Chain, outbox: Path, home: Path) -> dict[str, float]:
     con = _connect(home)
     started = time.perf_counter()
     snapshots = [(outbox / snapshot_file_name(day), day) for day in days]
-    for _ in land_snapshots(con, snapshots, LANDING_DATES_PER_TRANSACTION):
+    for _ in land_snapshots(con, snapshots, LANDING_DATES_PER_TRANSACTION, WAREHOUSE_THREADS):
         pass
     landed = time.perf_counter()
     con.close()
@@ -219,7 +219,7 @@ def floor(chain: Chain, outbox: Path, home: Path) -> dict[str, float]:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         con.execute(f"CREATE OR REPLACE {kind} {schema}.{name} AS {sql}")
     built = time.perf_counter()
-    exporter = CopyExporter(con, workers=EXPORT_WORKERS)
+    exporter = CopyExporter(con, workers=WAREHOUSE_THREADS)
     for _ in exporter.write_days(home / "exports", days, EXPORTS):
         pass
     exporter.close()

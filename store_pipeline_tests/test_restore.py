@@ -132,7 +132,8 @@ def test_landed_dates_are_the_dates_with_transactions(tmp_path, warehouse):
     assert landed_dates(warehouse, D + timedelta(days=1), D + timedelta(days=3)) == set()
 
 
-def test_a_failure_rolls_back_only_its_own_transactions_dates(tmp_path, warehouse):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failure_rolls_back_only_its_own_transactions_dates(tmp_path, warehouse, workers):
     days = [D + timedelta(days=n) for n in range(4)]
     snapshots = [(_snapshot(tmp_path / f"pos_{d:%Y%m%d}.duckdb", d), d) for d in days]
     broken = tmp_path / "pos_broken.duckdb"
@@ -140,7 +141,7 @@ def test_a_failure_rolls_back_only_its_own_transactions_dates(tmp_path, warehous
     snapshots[3] = (broken, days[3])
     landed = []
     with pytest.raises(RestoreError, match=r"pos_broken\.duckdb"):
-        for result in land_snapshots(warehouse, snapshots, per_transaction=2):
+        for result in land_snapshots(warehouse, snapshots, per_transaction=2, workers=workers):
             landed.append(result.business_date)
     assert landed == days[:2]  # committed before the second transaction failed
     assert landed_dates(warehouse, days[0], days[-1]) == set(days[:2])  # days[2] rolled back
@@ -153,15 +154,27 @@ def test_dates_landed_together_match_dates_landed_one_by_one(tmp_path):
     days = [D + timedelta(days=n) for n in range(5)]
     snapshots = [(_snapshot(tmp_path / f"pos_{d:%Y%m%d}.duckdb", d), d) for d in days]
     tables = {}
-    for per_transaction in (1, 3):
-        con = duckdb.connect(str(tmp_path / f"w{per_transaction}.duckdb"))
-        landed = list(land_snapshots(con, snapshots, per_transaction))
+    for per_transaction, workers in ((1, 1), (3, 1), (1, 2)):
+        con = duckdb.connect(str(tmp_path / f"w{per_transaction}x{workers}.duckdb"))
+        landed = list(land_snapshots(con, snapshots, per_transaction, workers))
         assert [r.business_date for r in landed] == days
-        tables[per_transaction] = (
+        tables[per_transaction, workers] = (
             [r.rows for r in landed],
             con.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall(),
             con.execute("SELECT * FROM raw_pos.tender_entry ORDER BY ALL").fetchall(),
         )
         con.close()
-    assert tables[1] == tables[3]
-    assert tables[3][0][0]["transaction"] == 2
+    assert tables[1, 1] == tables[3, 1] == tables[1, 2]
+    assert tables[3, 1][0][0]["transaction"] == 2
+
+
+def test_relanding_a_range_in_parallel_replaces_its_dates(tmp_path, warehouse):
+    days = [D + timedelta(days=n) for n in range(5)]
+    snapshots = [(_snapshot(tmp_path / f"pos_{d:%Y%m%d}.duckdb", d), d) for d in days]
+    list(land_snapshots(warehouse, snapshots, per_transaction=1, workers=2))
+    query = 'SELECT * FROM raw_pos."transaction" ORDER BY ALL'
+    first = warehouse.execute(query).fetchall()
+    relanded = list(land_snapshots(warehouse, snapshots, per_transaction=1, workers=2))
+    assert [r.business_date for r in relanded] == days
+    assert warehouse.execute(query).fetchall() == first
+    assert len(first) == 2 * len(days)

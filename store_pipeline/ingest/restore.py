@@ -6,7 +6,10 @@ changes nothing and a failed landing leaves raw_pos exactly as it was.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -155,36 +158,75 @@ def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
 
 
 def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Path, date]],
-                   per_transaction: int = 1) -> Iterator[LandedDate]:
+                   per_transaction: int = 1, workers: int = 1) -> Iterator[LandedDate]:
     """Land each (snapshot, business date), ``per_transaction`` dates per transaction.
 
     A transaction's snapshots are attached and validated together, then each raw table gets
-    one INSERT for all of their dates. A date's result is yielded once its transaction has
-    committed; a failure rolls back the dates of its own transaction only. Fewer, larger
-    transactions land a long range faster.
+    one INSERT for all of their dates. With ``workers`` > 1, that many transactions run at
+    once, each on its own cursor (DuckDB lands one snapshot's small tables on one core).
+    Dates are yielded in order, each once its transaction has committed. A failure rolls back
+    its own transaction's dates; transactions already running finish, no other starts, and
+    the failure is raised after the dates committed before it. Fewer, larger transactions
+    land a long range faster.
     """
-    for first in range(0, len(snapshots), per_transaction):
-        batch = snapshots[first:first + per_transaction]
-        aliases = [f"{_ALIAS}_{n}" for n in range(len(batch))]
-        con.execute("BEGIN TRANSACTION")
+    batches = [snapshots[first:first + per_transaction]
+               for first in range(0, len(snapshots), per_transaction)]
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield from _land_batch(con, batch, _ALIAS)
+        return
+    create_raw_tables(con)  # once, before transactions that would each create them
+    cursors: queue.SimpleQueue = queue.SimpleQueue()
+    for number in range(workers):
+        cursors.put((con.cursor(), f"{_ALIAS}_{number}"))
+
+    failed = threading.Event()
+
+    def land(batch: Sequence[tuple[Path, date]]) -> list[LandedDate]:
+        if failed.is_set():
+            return []  # never yielded: the failure before it is raised first
+        cursor, alias = cursors.get()
         try:
-            create_raw_tables(con)
-            attached = []
-            for alias, (path, day) in zip(aliases, batch, strict=True):
-                _attach(con, path, alias)
-                _check_schema(con, path, alias)
-                _check_covers(con, path, alias, day)
-                attached.append((alias, day))
-            rows = {t.raw_name: _land_table(con, t, attached) for t in POS_TABLES}
-            con.execute("COMMIT")
+            return list(_land_batch(cursor, batch, alias))
         except BaseException:
-            con.execute("ROLLBACK")
+            failed.set()
             raise
         finally:
-            for alias in aliases:
-                con.execute(f"DETACH DATABASE IF EXISTS {alias}")
-        yield from (LandedDate(day, {name: per_day[day] for name, per_day in rows.items()})
-                    for _, day in batch)
+            cursors.put((cursor, alias))
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="landing")
+    try:
+        for landed in [pool.submit(land, batch) for batch in batches]:
+            yield from landed.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        while not cursors.empty():
+            cursors.get()[0].close()
+
+
+def _land_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[Path, date]],
+                alias: str) -> Iterator[LandedDate]:
+    """Land ``batch`` in one transaction, its snapshots attached as ``<alias>_<n>``."""
+    aliases = [f"{alias}_{n}" for n in range(len(batch))]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        create_raw_tables(con)
+        attached = []
+        for name, (path, day) in zip(aliases, batch, strict=True):
+            _attach(con, path, name)
+            _check_schema(con, path, name)
+            _check_covers(con, path, name, day)
+            attached.append((name, day))
+        rows = {t.raw_name: _land_table(con, t, attached) for t in POS_TABLES}
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in aliases:
+            con.execute(f"DETACH DATABASE IF EXISTS {name}")
+    yield from (LandedDate(day, {name: per_day[day] for name, per_day in rows.items()})
+                for _, day in batch)
 
 
 def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[date]:

@@ -21,8 +21,9 @@ from store_pipeline.csv_export import CopyExporter, Export
 from store_pipeline.ingest.restore import LandedDate, land_snapshots, landed_dates
 
 WAREHOUSE_POOL = "warehouse"
-# A long range lands in transactions of this many dates: one commit per date cost more than
-# the inserts themselves; a failure rolls back its own transaction's dates only.
+# A long range lands in transactions of this many dates (one commit per date cost more than
+# the inserts themselves; a failure rolls back its own transaction's dates only), as many
+# transactions at once as the warehouse has threads.
 LANDING_DATES_PER_TRANSACTION = 16
 
 
@@ -115,7 +116,8 @@ class DuckDBWarehouse(Warehouse):
     def land_backups(self, backups: Sequence[tuple[Path, date]],
                      log: Callable[[str], None]) -> Iterator[LandedDate]:
         with self.connect(log=log) as con:
-            yield from land_snapshots(con, backups, LANDING_DATES_PER_TRANSACTION)
+            yield from land_snapshots(con, backups, LANDING_DATES_PER_TRANSACTION,
+                                      workers=self.threads)
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         if not Path(self.path).is_file():
