@@ -7,9 +7,7 @@ changes nothing and a failed landing leaves raw_pos exactly as it was.
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from store_pipeline.pos_schema import POS_TABLES, TRANSACTIONS, PosTable
+from store_pipeline.threads import map_in_order
 
 RAW_SCHEMA = "raw_pos"
 _ALIAS = "pos_snapshot"
@@ -166,8 +165,8 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
     once, each on its own cursor (DuckDB lands one snapshot's small tables on one core).
     Dates are yielded in order, each once its transaction has committed. A failure rolls back
     its own transaction's dates; transactions already running finish, no other starts, and
-    the failure is raised after the dates committed before it. Fewer, larger transactions
-    land a long range faster.
+    the failure is raised after the dates before it. Fewer, larger transactions land a long
+    range faster.
     """
     batches = [snapshots[first:first + per_transaction]
                for first in range(0, len(snapshots), per_transaction)]
@@ -180,26 +179,17 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
     for number in range(workers):
         cursors.put((con.cursor(), f"{_ALIAS}_{number}"))
 
-    failed = threading.Event()
-
     def land(batch: Sequence[tuple[Path, date]]) -> list[LandedDate]:
-        if failed.is_set():
-            return []  # never yielded: the failure before it is raised first
         cursor, alias = cursors.get()
         try:
             return list(_land_batch(cursor, batch, alias))
-        except BaseException:
-            failed.set()
-            raise
         finally:
             cursors.put((cursor, alias))
 
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="landing")
     try:
-        for landed in [pool.submit(land, batch) for batch in batches]:
-            yield from landed.result()
+        for landed in map_in_order(land, batches, workers, name="landing"):
+            yield from landed
     finally:
-        pool.shutdown(cancel_futures=True)
         while not cursors.empty():
             cursors.get()[0].close()
 

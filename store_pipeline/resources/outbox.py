@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -18,6 +19,7 @@ from store_pipeline.ingest.files import (
     sha256_of,
     with_markers,
 )
+from store_pipeline.threads import map_in_order
 
 
 class TransferError(RuntimeError):
@@ -62,11 +64,22 @@ class Outbox(dg.ConfigurableResource):
     def fetch(self, name: str, landing: Path, expected_size: int | None = None) -> FetchResult:
         raise NotImplementedError
 
+    def fetch_all(self, files: Sequence[OutboxFile], landing: Path) -> Iterator[FetchResult]:
+        """Fetch each listed file into ``landing``, yielding results in order."""
+        for listed in files:
+            yield self.fetch(listed.name, landing, expected_size=listed.size)
+
 
 class LocalOutbox(Outbox):
     """Backups written by the POS (or the simulator) into a local folder."""
 
     path: str
+    # Copies at once: one copy is bound by hashing and the page cache, not by the disk.
+    workers: int = 2
+
+    def fetch_all(self, files: Sequence[OutboxFile], landing: Path) -> Iterator[FetchResult]:
+        return map_in_order(lambda listed: self.fetch(listed.name, landing, listed.size),
+                            files, self.workers, name="fetch")
 
     def list_files(self) -> list[OutboxFile]:
         """Matching files with their size and modification time, by name."""
