@@ -215,7 +215,9 @@ def test_dbt_reuses_its_parse_state_across_runs(built, settings, monkeypatch):
     from store_pipeline.definitions import defs
 
     # The runs of the fixture logged at INFO, without the queries; DEBUG says how dbt parsed.
-    assert "On model.store_pipeline." not in (_newest_dbt_run(settings) / "dbt.log").read_text()
+    first = _newest_dbt_run(settings)
+    assert "On model.store_pipeline." not in (first / "dbt.log").read_text()
+    assert not (first / "run_results.json").exists()  # artifacts only when asked for
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
     result = defs.resolve_job_def("analytics_job").execute_in_process(
         instance=built, partition_key=END.isoformat())
@@ -245,12 +247,13 @@ def test_a_window_without_raw_data_fails_before_dbt(built, settings):
     assert set((settings.home / "dbt" / "runs").iterdir()) == dbt_runs  # dbt never started
 
 
-def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings):
+def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings, monkeypatch):
     from store_pipeline.definitions import defs
     from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
     from store_pipeline.runner import materialize_range
 
     before = _table_digests(settings.warehouse_path)
+    monkeypatch.setenv("DBT_WRITE_JSON", "true")  # run_results.json tells what dbt was asked
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
     runs = materialize_range(defs, partitions, END, END, built, announce=lambda _: None,

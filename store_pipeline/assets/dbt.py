@@ -33,10 +33,16 @@ WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
 # where four threads hide dbt's per-model overhead.
 LONG_WINDOW_DAYS = 31
 LONG_WINDOW_THREADS = 2
-# dbt.log in each run's target folder: INFO by default (node results, errors). At DEBUG dbt
-# also logs every query it sends, which costs a daily run about a second; set
-# DBT_LOG_LEVEL_FILE=debug to get them.
-FILE_LOG_LEVEL = "info"
+# dbt's outputs in each run's target folder, and the environment variable (dbt's own) that
+# overrides each default. dbt.log is at INFO (node results, errors): at DEBUG dbt also logs
+# every query it sends (DBT_LOG_LEVEL_FILE=debug). manifest.json, written twice, and
+# run_results.json are not written (DBT_WRITE_JSON=true writes them): together with DEBUG
+# they cost a daily run over two seconds, and dbt.log and the run's Dagster events keep every
+# node's result.
+OUTPUT_DEFAULTS = (
+    ("DBT_LOG_LEVEL_FILE", ("--log-level-file", "info")),
+    ("DBT_WRITE_JSON", ("--no-write-json",)),
+)
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
@@ -105,9 +111,10 @@ class DbtRunConfig(dg.Config):
     )
 
 
-def _file_log_args() -> list[str]:
-    """``--log-level-file`` at FILE_LOG_LEVEL unless DBT_LOG_LEVEL_FILE chooses (dbt reads it)."""
-    return [] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", FILE_LOG_LEVEL]
+def _output_args() -> list[str]:
+    """The OUTPUT_DEFAULTS whose environment variable is not set (dbt reads those itself)."""
+    return [arg for variable, args in OUTPUT_DEFAULTS if not os.environ.get(variable)
+            for arg in args]
 
 
 @contextmanager
@@ -154,7 +161,7 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     """
     start, end = window_dates(context)
     require_landed(warehouse, start, end)
-    args = ["build", "--exclude-resource-type", "unit_test", *_file_log_args()]
+    args = ["build", "--exclude-resource-type", "unit_test", *_output_args()]
     if (end - start).days >= LONG_WINDOW_DAYS:
         args += ["--threads", str(LONG_WINDOW_THREADS)]
     if config.full_refresh:
