@@ -39,7 +39,8 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = False) -> int:
+def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = False,
+               only: tuple[str, ...] | None = None) -> int:
     from store_pipeline.definitions import defs
     from store_pipeline.instance import get_instance
     from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
@@ -52,7 +53,7 @@ def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = 
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
     runs = materialize_range(defs, partitions, start, end, get_instance(settings),
-                             full_refresh=full_refresh)
+                             full_refresh=full_refresh, only=only or tuple(partitions))
     failed = [r for r in runs if not r.success]
     for run in runs:
         status = "ok" if run.success else "FAILED"
@@ -65,7 +66,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     if args.end < args.start:
         print("error: --end is before --start", file=sys.stderr)
         return 2
-    return _run_range(settings, args.start, args.end, args.full_refresh)
+    return _run_range(settings, args.start, args.end, args.full_refresh, args.only)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -144,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--full-refresh", action="store_true",
                       help="rebuild every dbt mart from all of raw_pos (after a model's "
                            "columns changed), then export and report the range")
+    back.add_argument("--only", nargs="+", choices=("daily", "weekly", "monthly"),
+                      help="run only these partitionings' jobs, e.g. --only weekly monthly to "
+                           "render the range's reports again (default: all three)")
     back.set_defaults(func=cmd_backfill)
 
     ui = sub.add_parser("ui", help=cmd_ui.__doc__)

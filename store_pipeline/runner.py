@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -21,6 +21,7 @@ RANGE_JOBS = (
     ("weekly_reports_job", "weekly"),
     ("monthly_reports_job", "monthly"),
 )
+PARTITIONINGS = tuple(partitioning for _, partitioning in RANGE_JOBS)
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,14 @@ def keys_overlapping(partitions_def: dg.TimeWindowPartitionsDefinition, start: d
 def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsDefinition],
                       start: date, end: date, instance: dg.DagsterInstance,
                       announce: Callable[[str], None] = print,
-                      full_refresh: bool = False) -> list[RangeRun]:
-    """Run each job once over the keys of its partitioning that cover [start, end];
-    ``full_refresh`` rebuilds the dbt marts from all of raw_pos."""
+                      full_refresh: bool = False,
+                      only: Collection[str] = PARTITIONINGS) -> list[RangeRun]:
+    """Run each job once over the keys of its partitioning that cover [start, end], for the
+    partitionings in ``only``; ``full_refresh`` rebuilds the dbt marts from all of raw_pos."""
     runs = []
     for job_name, partitioning in RANGE_JOBS:
+        if partitioning not in only:
+            continue
         keys = keys_overlapping(partitions[partitioning], start, end)
         if not keys:
             continue

@@ -262,3 +262,14 @@ def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings, monk
     results = json.loads((_newest_dbt_run(settings) / "run_results.json").read_text())
     assert results["args"]["full_refresh"] is True
     assert _table_digests(settings.warehouse_path) == before
+
+
+def test_backfill_only_runs_the_chosen_partitionings(built):
+    from store_pipeline.cli import main
+
+    before = {r.dagster_run.run_id for r in built.get_run_records()}
+    day = END.isoformat()
+    assert main(["backfill", "--start", day, "--end", day, "--only", "weekly", "monthly"]) == 0
+    new = [r.dagster_run.job_name for r in built.get_run_records()
+           if r.dagster_run.run_id not in before]
+    assert sorted(new) == ["monthly_reports_job", "weekly_reports_job"]
