@@ -15,9 +15,8 @@ def map_in_order(work: Callable[[Item], Result], items: Iterable[Item], workers:
                  name: str = "worker") -> Iterator[Result]:
     """``work(item)`` for each item, at most ``workers`` at once, results yielded in order.
 
-    A new item starts only when the oldest result is taken, so after a failure the items
-    already started finish, no other starts, and the failure is raised after the results
-    before it.
+    A new item starts only when the oldest result is taken: a failure is raised after the
+    results before it, the items already started finish, and no other starts.
     """
     pending: deque[Future[Result]] = deque()
     remaining = iter(items)

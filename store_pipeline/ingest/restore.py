@@ -164,9 +164,8 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
     one INSERT for all of their dates. With ``workers`` > 1, that many transactions run at
     once, each on its own cursor (DuckDB lands one snapshot's small tables on one core).
     Dates are yielded in order, each once its transaction has committed. A failure rolls back
-    its own transaction's dates; transactions already running finish, no other starts, and
-    the failure is raised after the dates before it. Fewer, larger transactions land a long
-    range faster.
+    its own transaction's dates and is raised after the dates before it; transactions already
+    started finish and no other starts. Fewer, larger transactions land a long range faster.
     """
     batches = [snapshots[first:first + per_transaction]
                for first in range(0, len(snapshots), per_transaction)]
