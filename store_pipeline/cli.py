@@ -40,7 +40,7 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = False,
-               only: tuple[str, ...] | None = None) -> int:
+               only: list[str] | None = None) -> int:
     from store_pipeline.definitions import defs
     from store_pipeline.instance import get_instance
     from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
@@ -53,7 +53,7 @@ def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = 
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
     runs = materialize_range(defs, partitions, start, end, get_instance(settings),
-                             full_refresh=full_refresh, only=only or tuple(partitions))
+                             full_refresh=full_refresh, only=only)
     failed = [r for r in runs if not r.success]
     for run in runs:
         status = "ok" if run.success else "FAILED"

@@ -21,7 +21,6 @@ RANGE_JOBS = (
     ("weekly_reports_job", "weekly"),
     ("monthly_reports_job", "monthly"),
 )
-PARTITIONINGS = tuple(partitioning for _, partitioning in RANGE_JOBS)
 
 
 @dataclass(frozen=True)
@@ -52,12 +51,13 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
                       start: date, end: date, instance: dg.DagsterInstance,
                       announce: Callable[[str], None] = print,
                       full_refresh: bool = False,
-                      only: Collection[str] = PARTITIONINGS) -> list[RangeRun]:
+                      only: Collection[str] | None = None) -> list[RangeRun]:
     """Run each job once over the keys of its partitioning that cover [start, end], for the
-    partitionings in ``only``; ``full_refresh`` rebuilds the dbt marts from all of raw_pos."""
+    partitionings in ``only`` (all by default); ``full_refresh`` rebuilds the dbt marts from
+    all of raw_pos."""
     runs = []
     for job_name, partitioning in RANGE_JOBS:
-        if partitioning not in only:
+        if only is not None and partitioning not in only:
             continue
         keys = keys_overlapping(partitions[partitioning], start, end)
         if not keys:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -18,19 +19,12 @@ def map_in_order(work: Callable[[Item], Result], items: Iterable[Item], workers:
     A new item starts only when the oldest result is taken: a failure is raised after the
     results before it, the items already started finish, and no other starts.
     """
-    pending: deque[Future[Result]] = deque()
     remaining = iter(items)
-    pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix=name)
-    try:
-        for item in remaining:
-            pending.append(pool.submit(work, item))
-            if len(pending) >= workers:
-                break
+    size = max(1, workers)
+    with ThreadPoolExecutor(size, thread_name_prefix=name) as pool:
+        pending: deque[Future[Result]] = deque(
+            pool.submit(work, item) for item in islice(remaining, size))
         while pending:
             result = pending.popleft().result()
-            for item in remaining:
-                pending.append(pool.submit(work, item))
-                break
+            pending.extend(pool.submit(work, item) for item in islice(remaining, 1))
             yield result
-    finally:
-        pool.shutdown(wait=True)
