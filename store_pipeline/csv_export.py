@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from store_pipeline.threads import map_in_order
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,9 @@ class CopyExporter:
     def write_days(self, exports_dir: Path, days: Sequence[date],
                    exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
         """Write ``exports`` for every day; yield each day, in order, with its row counts."""
-        with ThreadPoolExecutor(self._workers) as pool:
-            written = pool.map(partial(_write_day, self.write, exports_dir, exports), days)
-            yield from zip(days, written, strict=True)
+        written = map_in_order(partial(_write_day, self.write, exports_dir, exports), days,
+                               self._workers, name="export")
+        yield from zip(days, written, strict=True)
 
     def close(self) -> None:
         """Close the worker threads' cursors (the connection is its owner's to close)."""
