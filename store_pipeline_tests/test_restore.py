@@ -21,18 +21,22 @@ D = date(2026, 3, 10)
 
 
 def _snapshot(path: Path, day: date, drop_table: str | None = None,
-              drop_column: tuple[str, str] | None = None) -> Path:
-    """A minimal POS snapshot: one store, two transactions on ``day``, one the day before."""
+              drop_column: tuple[str, str] | None = None,
+              transactions: tuple[tuple[int, datetime, int], ...] | None = None) -> Path:
+    """A minimal POS snapshot: one store; by default two transactions on ``day`` and one the
+    day before. ``transactions`` gives (number, time, voided) triples instead."""
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA dbo")
     for table in POS_TABLES:
         con.execute(create_table_sql(table))
     con.execute("INSERT INTO dbo.Store (ID, StoreCode, Name) VALUES (1, 'S001', 'Main St')")
     at = datetime.combine(day, datetime.min.time())
-    for number, when in ((1, at.replace(hour=9)), (2, at.replace(hour=10)),
-                         (3, at.replace(day=day.day - 1, hour=11))):
+    if transactions is None:
+        transactions = ((1, at.replace(hour=9), 0), (2, at.replace(hour=10), 0),
+                        (3, at - timedelta(hours=13), 0))
+    for number, when, voided in transactions:
         con.execute('INSERT INTO dbo."Transaction" (StoreID, TransactionNumber, Time, Total, '
-                    'SalesTax, Voided) VALUES (1, ?, ?, 10.70, 0.70, 0)', [number, when])
+                    'SalesTax, Voided) VALUES (1, ?, ?, 10.70, 0.70, ?)', [number, when, voided])
         con.execute("INSERT INTO dbo.TenderEntry (StoreID, ID, TransactionNumber, TenderID, Amount)"
                     " VALUES (1, ?, ?, 1, 10.70)", [number, number])
     if drop_table:
@@ -41,6 +45,15 @@ def _snapshot(path: Path, day: date, drop_table: str | None = None,
         con.execute(f'ALTER TABLE dbo."{drop_column[0]}" DROP COLUMN "{drop_column[1]}"')
     con.close()
     return path
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, datetime.min.time()).replace(hour=hour)
+
+
+def _raw_transactions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute('SELECT business_date, TransactionNumber, Voided FROM raw_pos."transaction"'
+                       " ORDER BY ALL").fetchall()
 
 
 def _raw_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -55,15 +68,85 @@ def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con.close()
 
 
-def test_lands_the_business_date_only_and_is_idempotent(tmp_path, warehouse):
+def test_lands_each_date_of_its_window_under_that_date_and_is_idempotent(tmp_path, warehouse):
     snap = _snapshot(tmp_path / "pos_20260310.duckdb", D)
     first = land_snapshot(warehouse, snap, D)
-    assert first.rows["transaction"] == 2  # the day before is not D's
+    assert first.rows["transaction"] == 2  # the day before lands under its own date
     assert first.rows["tender_entry"] == 2  # dated through its transaction
     assert first.rows["store"] == 1
-    before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall()
+    assert first.changed == (D - timedelta(days=1), D)
+    assert _raw_transactions(warehouse) == [(D - timedelta(days=1), 3, 0), (D, 1, 0), (D, 2, 0)]
+    before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall()
+    again = land_snapshot(warehouse, snap, D)
+    assert again.changed == ()  # same rows: nothing replaced, nothing to recompute
+    assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall() == before
+    source = warehouse.execute("SELECT business_date, rows_backup, state_backup "
+                               "FROM raw_pos.landed_dates ORDER BY 1").fetchall()
+    assert source == [(D - timedelta(days=1), snap.name, None), (D, snap.name, snap.name)]
+
+
+def test_a_late_upload_and_a_next_day_void_replace_the_day_they_belong_to(tmp_path, warehouse):
+    day_before = D - timedelta(days=1)
+    first = _snapshot(tmp_path / "pos_20260309.duckdb", day_before,
+                      transactions=((1, _at(day_before, 9), 0),))
+    land_snapshot(warehouse, first, day_before)
+    # Backup D: a register's sale of D-1 arrives a day late, and sale 1 was voided this morning.
+    late = _snapshot(tmp_path / "pos_20260310.duckdb", D, transactions=(
+        (1, _at(day_before, 9), 1), (7, _at(day_before, 20), 0), (2, _at(D, 10), 0)))
+    landed = land_snapshot(warehouse, late, D)
+    assert landed.changed == (day_before, D)
+    assert _raw_transactions(warehouse) == [(day_before, 1, 1), (day_before, 7, 0), (D, 2, 0)]
+    assert warehouse.execute("SELECT rows_backup, state_backup FROM raw_pos.landed_dates "
+                             "WHERE business_date = ?", [day_before]).fetchone() == (
+        late.name, first.name)
+
+
+def test_an_older_backup_never_replaces_a_date_a_newer_one_landed(tmp_path, warehouse):
+    day_before = D - timedelta(days=1)
+    older = _snapshot(tmp_path / "pos_20260309.duckdb", day_before,
+                      transactions=((1, _at(day_before, 9), 0),))
+    newer = _snapshot(tmp_path / "pos_20260310.duckdb", D,
+                      transactions=((1, _at(day_before, 9), 1), (2, _at(D, 10), 0)))
+    land_snapshot(warehouse, newer, D)
+    landed = land_snapshot(warehouse, older, day_before)  # re-run out of order
+    assert landed.changed == (day_before,)  # its own state only: D-1's rows are D's backup's
+    assert _raw_transactions(warehouse) == [(day_before, 1, 1), (D, 2, 0)]
+
+
+def test_a_reissued_backup_with_other_rows_replaces_them(tmp_path, warehouse):
+    snap = _snapshot(tmp_path / "pos_20260310.duckdb", D, transactions=((1, _at(D, 9), 0),))
     land_snapshot(warehouse, snap, D)
-    assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall() == before
+    snap.unlink()
+    _snapshot(snap, D, transactions=((1, _at(D, 9), 0), (2, _at(D, 11), 0)))
+    assert land_snapshot(warehouse, snap, D).changed == (D,)
+    assert _raw_transactions(warehouse) == [(D, 1, 0), (D, 2, 0)]
+
+
+def test_dates_before_the_window_are_never_touched(tmp_path, warehouse):
+    old = D - timedelta(days=7)
+    land_snapshot(warehouse, _snapshot(tmp_path / "pos_20260303.duckdb", old,
+                                       transactions=((1, _at(old, 9), 0),)), old)
+    landed = land_snapshot(warehouse, _snapshot(tmp_path / "pos_20260310.duckdb", D), D)
+    assert old not in landed.changed
+    assert (old, 1, 0) in _raw_transactions(warehouse)  # the POS purged it; raw_pos keeps it
+
+
+def test_a_closed_day_lands_with_no_sales(tmp_path, warehouse):
+    closed = D + timedelta(days=1)
+    snap = _snapshot(tmp_path / "pos_20260311.duckdb", closed)  # nothing on D + 1 itself
+    snap.unlink()
+    _snapshot(snap, closed, transactions=((1, _at(D, 9), 0),))
+    landed = land_snapshot(warehouse, snap, closed)
+    assert landed.rows["transaction"] == 0 and landed.rows["store"] == 1
+    assert landed_dates(warehouse, D, closed) == {closed}  # D itself had no backup of its own
+
+
+def test_rows_dated_after_the_backup_are_quarantined_under_it(tmp_path, warehouse):
+    snap = _snapshot(tmp_path / "pos_20260310.duckdb", D, transactions=(
+        (1, _at(D, 9), 0), (2, _at(D, 10), 0), (9, _at(D + timedelta(days=365), 10), 0)))
+    landed = land_snapshot(warehouse, snap, D)
+    assert landed.future_transactions == 1
+    assert (D, 9, 0) in _raw_transactions(warehouse)
 
 
 @pytest.mark.parametrize(
@@ -92,9 +175,10 @@ def test_not_a_database(tmp_path, warehouse):
 
 
 def test_snapshot_of_another_date(tmp_path, warehouse):
-    snap = _snapshot(tmp_path / "pos_20260311.duckdb", D)
-    with pytest.raises(RestoreError, match="covers business date 2026-03-10, not 2026-03-11"):
-        land_snapshot(warehouse, snap, date(2026, 3, 11))
+    snap = _snapshot(tmp_path / "pos_20260301.duckdb", D)
+    with pytest.raises(RestoreError, match="covers business date 2026-03-10, not 2026-03-01"):
+        land_snapshot(warehouse, snap, date(2026, 3, 1))
+    assert landed_dates(warehouse, D - timedelta(days=30), D) == set()
 
 
 def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
@@ -103,16 +187,18 @@ def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
     before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall()
     from store_pipeline.ingest import restore
 
+    snap.unlink()
+    _snapshot(snap, D, transactions=((5, _at(D, 9), 0),))  # re-issued with other rows
     calls = {"n": 0}
-    original = restore._land_table
+    original = restore._replace
 
-    def failing(con, table, day):
+    def failing(con, tables, sources):
         calls["n"] += 1
-        if calls["n"] == 13:  # just after raw_pos.transaction was replaced
+        if calls["n"] == 2:  # just after the transactional tables were replaced
             raise RuntimeError("connection dropped")
-        return original(con, table, day)
+        return original(con, tables, sources)
 
-    monkeypatch.setattr(restore, "_land_table", failing)
+    monkeypatch.setattr(restore, "_replace", failing)
     with pytest.raises(RuntimeError, match="connection dropped"):
         land_snapshot(warehouse, snap, D)
     assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall() == before
@@ -159,13 +245,13 @@ def test_dates_landed_together_match_dates_landed_one_by_one(tmp_path):
         landed = list(land_snapshots(con, snapshots, per_transaction, workers))
         assert [r.business_date for r in landed] == days
         tables[per_transaction, workers] = (
-            [r.rows for r in landed],
             con.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall(),
             con.execute("SELECT * FROM raw_pos.tender_entry ORDER BY ALL").fetchall(),
         )
         con.close()
     assert tables[1, 1] == tables[3, 1] == tables[1, 2]
-    assert tables[3, 1][0][0]["transaction"] == 2
+    # Each backup's day before replaced that day's own two sales: the newest backup wins.
+    assert len(tables[3, 1][0]) == len(days) + 2  # D - 1 once, the last day twice
 
 
 def test_relanding_a_range_in_parallel_replaces_its_dates(tmp_path, warehouse):

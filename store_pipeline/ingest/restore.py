@@ -1,24 +1,42 @@
-"""Restore an embedded POS snapshot: ATTACH it read-only and land one business date in raw_pos.
+"""Restore embedded POS snapshots: ATTACH each read-only and land it in raw_pos.
 
-Landing is delete-then-insert by business date inside one transaction, so re-landing a date
-changes nothing and a failed landing leaves raw_pos exactly as it was.
+Backup D replaces each date of its retention window whose rows differ from what raw_pos holds
+(a fingerprint per date), unless a newer backup already landed that date, and lands D's master
+and inventory state; ``raw_pos.landed_dates`` records where each date came from. A batch of
+backups lands in one transaction, so a failed landing leaves raw_pos exactly as it was.
 """
 
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from store_pipeline.ingest.landing_plan import (
+    DEFAULT_RETENTION_DAYS,
+    Candidate,
+    LedgerRow,
+    actual_window,
+    date_owners,
+    fingerprint,
+    next_ledger,
+    nominal_window,
+    rows_to_replace,
+)
 from store_pipeline.pos_schema import POS_TABLES, TRANSACTIONS, PosTable
 from store_pipeline.threads import map_in_order
 
 RAW_SCHEMA = "raw_pos"
+LEDGER = f"{RAW_SCHEMA}.landed_dates"
 _ALIAS = "pos_snapshot"
+_DATED = tuple(t for t in POS_TABLES if not t.is_snapshot)
+_STATE = tuple(t for t in POS_TABLES if t.is_snapshot)
+_LEDGER_COLUMNS = ("business_date", "rows_backup", "rows_backup_date", "rows_fingerprint",
+                   "state_backup", "state_fingerprint")
 
 
 class RestoreError(RuntimeError):
@@ -27,10 +45,24 @@ class RestoreError(RuntimeError):
 
 @dataclass(frozen=True)
 class LandedDate:
-    """Rows landed per raw table for one business date."""
+    """What landing backup D did: rows per raw table now held for D, the dates whose rows or
+    state it replaced, and D's transactions dated after D (quarantined under D)."""
 
     business_date: date
     rows: dict[str, int]
+    changed: tuple[date, ...] = ()
+    future_transactions: int = 0
+
+
+@dataclass
+class _Backup:
+    """One attached backup of a batch."""
+
+    path: Path
+    day: date
+    alias: str
+    window: tuple[date, date] = (date.min, date.min)
+    rows: list[Candidate] = field(default_factory=list)
 
 
 def _q(name: str) -> str:
@@ -43,11 +75,25 @@ def raw_table(table: PosTable) -> str:
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema raw_pos and every raw table (POS columns plus business_date)."""
+    """Create schema raw_pos, every raw table (POS columns plus business_date) and the ledger
+    of landed dates (seeded from raw_pos's transactions when it is new)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for table in POS_TABLES:
         cols = ", ".join(f"{_q(c)} {t}" for c, t in table.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
+    if not _table_exists(con, "landed_dates"):
+        con.execute(f"""CREATE TABLE {LEDGER} (business_date DATE NOT NULL,
+            rows_backup VARCHAR, rows_backup_date DATE, rows_fingerprint VARCHAR,
+            state_backup VARCHAR, state_fingerprint VARCHAR, changed_at TIMESTAMP)""")
+        con.execute(f"""INSERT INTO {LEDGER} (business_date, state_backup, changed_at)
+            SELECT DISTINCT business_date, 'landed before the ledger', now()
+            FROM {raw_table(TRANSACTIONS)}""")
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ?", [RAW_SCHEMA, name]).fetchone()[0])
 
 
 def _attach(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str) -> None:
@@ -78,12 +124,18 @@ def schema_problems(found: Iterable[tuple[str, str]]) -> list[str]:
     return problems
 
 
-def require_business_date(label: str, newest: date | None, business_date: date) -> None:
-    """The backup's newest busy day (>= 1 % of its transactions) must be ``business_date``."""
-    if newest is not None and newest != business_date:
+def require_business_date(label: str, newest: date | None, business_date: date,
+                          retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+    """A backup with transactions must have some in its retention window: its newest busy day
+    (>= 1 % of its transactions) at or before ``business_date`` must be inside the window. A
+    newest busy day before ``business_date`` is a closed day, not an error."""
+    if newest is None:
+        return
+    start, end = nominal_window(business_date, retention_days)
+    if not start <= newest <= end:
         raise RestoreError(
             f"{label} covers business date {newest}, not {business_date}: "
-            "its newest transactions are from another day"
+            f"it has no busy day in its retention window {start}..{end}"
         )
 
 
@@ -97,81 +149,151 @@ def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str) ->
         raise RestoreError(f"{snapshot.name} does not match the POS schema: {'; '.join(problems)}")
 
 
-def _check_covers(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str,
-                  business_date: date) -> None:
-    """The snapshot's newest busy day must be the business date its name promises."""
-    newest = con.execute(
-        f"""SELECT max(d) FROM (
+def _inspect(con: duckdb.DuckDBPyConnection, backup: _Backup, retention_days: int) -> None:
+    """Check the backup's dates and set its actual window."""
+    day = _date_literal(backup.day)
+    earliest, newest = con.execute(
+        f"""WITH days AS (
               SELECT CAST("Time" AS DATE) AS d, count(*) AS n
-              FROM {alias}.dbo."Transaction" GROUP BY CAST("Time" AS DATE)
-            ) WHERE n >= 0.01 * (SELECT count(*) FROM {alias}.dbo."Transaction")"""
-    ).fetchone()[0]
-    require_business_date(snapshot.name, newest, business_date)
+              FROM {backup.alias}.dbo."Transaction" GROUP BY CAST("Time" AS DATE))
+            SELECT min(d), max(CASE WHEN d <= {day}
+                                    AND n >= 0.01 * (SELECT sum(n) FROM days) THEN d END)
+            FROM days"""
+    ).fetchone()
+    if earliest is not None and newest is None:
+        newest = con.execute(f'SELECT max(CAST("Time" AS DATE)) FROM '
+                             f'{backup.alias}.dbo."Transaction"').fetchone()[0]
+    require_business_date(backup.path.name, newest, backup.day, retention_days)
+    backup.window = actual_window(backup.day, retention_days, earliest)
 
 
 def _date_literal(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _date_filter(table: PosTable, alias: str, business_date: date) -> str:
-    """Rows of D, and rows dated after D (a wrong clock): those land under D, where the
-    quarantine models catch them instead of losing them."""
-    day = _date_literal(business_date)
-    if table.date_column:
-        return f"CAST(s.{_q(table.date_column)} AS DATE) >= {day}"
-    if table.is_snapshot:
-        return "TRUE"
-    # TenderEntry: dated through its transaction.
-    return (
-        f'EXISTS (SELECT 1 FROM {alias}.dbo."Transaction" t WHERE t."StoreID" = s."StoreID" '
-        f'AND t."TransactionNumber" = s."TransactionNumber" AND CAST(t."Time" AS DATE) >= {day})'
-    )
-
-
-def _land_table(con: duckdb.DuckDBPyConnection, table: PosTable,
-                attached: Sequence[tuple[str, date]]) -> dict[date, int]:
-    """Replace the attached snapshots' dates in ``table`` with one INSERT; rows per date."""
-    cols = ", ".join(_q(c) for c in table.column_names)
+def _dated_rows(table: PosTable, backup: _Backup) -> str:
+    """The backup's rows of ``table`` with the date each lands under: its own date, or the
+    backup's date for rows dated after it (a wrong clock), where the quarantine models catch
+    them instead of losing them."""
     src = ", ".join(f"s.{_q(c)}" for c in table.column_names)
-    days = ", ".join(_date_literal(day) for _, day in attached)
-    con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date IN ({days})")
-    con.execute(
-        f"INSERT INTO {raw_table(table)} ({cols}, business_date) " + " UNION ALL ".join(
-            f"SELECT {src}, {_date_literal(day)} FROM {alias}.dbo.{_q(table.name)} s "
-            f"WHERE {_date_filter(table, alias, day)}"
-            for alias, day in attached
-        )
-    )
-    counts = dict(con.execute(
-        f"SELECT business_date, count(*) FROM {raw_table(table)} "
-        f"WHERE business_date IN ({days}) GROUP BY business_date"
-    ).fetchall())
-    return {day: counts.get(day, 0) for _, day in attached}
+    day = _date_literal(backup.day)
+    if table.is_snapshot:
+        return f"SELECT {src}, {day} AS business_date FROM {backup.alias}.dbo.{_q(table.name)} s"
+    if table.date_column:
+        dated, join = f"CAST(s.{_q(table.date_column)} AS DATE)", ""
+    else:  # TenderEntry: dated through its transaction
+        dated = "t.d"
+        join = (f' JOIN (SELECT "StoreID", "TransactionNumber", min(CAST("Time" AS DATE)) AS d '
+                f'FROM {backup.alias}.dbo."Transaction" GROUP BY ALL) t '
+                f'ON t."StoreID" = s."StoreID" AND t."TransactionNumber" = s."TransactionNumber"')
+    return (f"SELECT {src}, CASE WHEN {dated} >= {day} THEN {day} ELSE {dated} END "
+            f"AS business_date FROM {backup.alias}.dbo.{_q(table.name)} s{join}")
 
 
-def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path,
-                  business_date: date) -> LandedDate:
-    """Validate ``snapshot`` and land its rows for ``business_date`` in one transaction."""
-    [landed] = land_snapshots(con, [(snapshot, business_date)])
+def _days_in(days: Iterable[date]) -> str:
+    return ", ".join(_date_literal(d) for d in sorted(set(days)))
+
+
+def _fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable], backup: _Backup,
+                  days: Sequence[date]) -> dict[date, str]:
+    """A fingerprint per date of ``days`` over the backup's rows of ``tables``."""
+    parts: dict[date, list[tuple[str, int, int]]] = {d: [] for d in days}
+    for table in tables:
+        cols = ", ".join(_q(c) for c in table.column_names)
+        for day, rows, total in con.execute(
+            f"SELECT business_date, count(*), sum(hash({cols})) "
+            f"FROM ({_dated_rows(table, backup)}) WHERE business_date IN ({_days_in(days)}) "
+            "GROUP BY business_date"
+        ).fetchall():
+            parts[day].append((table.raw_name, rows, int(total)))
+    return {day: fingerprint(found) for day, found in parts.items()}
+
+
+def _state_fingerprint(con: duckdb.DuckDBPyConnection, backup: _Backup) -> str:
+    return _fingerprints(con, _STATE, backup, [backup.day])[backup.day]
+
+
+def _read_ledger(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> dict[date, LedgerRow]:
+    wanted = _days_in(days)
+    if not wanted:
+        return {}
+    rows = con.execute(f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM {LEDGER} "
+                       f"WHERE business_date IN ({wanted})").fetchall()
+    return {row[0]: LedgerRow(*row) for row in rows}
+
+
+def _write_ledger(con: duckdb.DuckDBPyConnection, rows: Mapping[date, LedgerRow],
+                  changed: set[date]) -> None:
+    """Replace the ledger rows of ``rows``; ``changed_at`` moves for the ``changed`` dates."""
+    if not rows:
+        return
+    now = datetime.now()
+    held = dict(con.execute(f"SELECT business_date, changed_at FROM {LEDGER} "
+                            f"WHERE business_date IN ({_days_in(rows)})").fetchall())
+    con.execute(f"DELETE FROM {LEDGER} WHERE business_date IN ({_days_in(rows)})")
+    con.executemany(
+        f"INSERT INTO {LEDGER} ({', '.join(_LEDGER_COLUMNS)}, changed_at) "
+        f"VALUES ({', '.join('?' * (len(_LEDGER_COLUMNS) + 1))})",
+        [(*(getattr(row, c) for c in _LEDGER_COLUMNS),
+          now if day in changed or day not in held else held[day])
+         for day, row in sorted(rows.items())])
+
+
+def _replace(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable],
+             sources: Mapping[str, tuple[_Backup, list[date]]]) -> None:
+    """Replace the dates of each source (backup name -> (backup, dates)) in ``tables``."""
+    days = [d for _, dates in sources.values() for d in dates]
+    if not days:
+        return
+    for table in tables:
+        cols = ", ".join(_q(c) for c in table.column_names)
+        con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date IN ({_days_in(days)})")
+        con.execute(
+            f"INSERT INTO {raw_table(table)} ({cols}, business_date) " + " UNION ALL ".join(
+                f"SELECT * FROM ({_dated_rows(table, backup)}) "
+                f"WHERE business_date IN ({_days_in(dates)})"
+                for backup, dates in sources.values() if dates))
+
+
+def _sources(candidates: Sequence[Candidate],
+             backups: Mapping[str, _Backup]) -> dict[str, tuple[_Backup, list[date]]]:
+    found: dict[str, tuple[_Backup, list[date]]] = {}
+    for candidate in candidates:
+        backup = backups[candidate.backup]
+        found.setdefault(backup.path.name, (backup, []))[1].append(candidate.business_date)
+    return found
+
+
+def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date: date,
+                  retention_days: int = DEFAULT_RETENTION_DAYS) -> LandedDate:
+    """Validate ``snapshot`` and land it as the backup of ``business_date``."""
+    [landed] = land_snapshots(con, [(snapshot, business_date)], retention_days=retention_days)
     return landed
 
 
 def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Path, date]],
-                   per_transaction: int = 1, workers: int = 1) -> Iterator[LandedDate]:
-    """Land each (snapshot, business date), ``per_transaction`` dates per transaction.
+                   per_transaction: int = 1, workers: int = 1,
+                   retention_days: int = DEFAULT_RETENTION_DAYS) -> Iterator[LandedDate]:
+    """Land each (snapshot, business date), ``per_transaction`` backups per transaction.
 
-    A transaction's snapshots are attached and validated together, then each raw table gets
-    one INSERT for all of their dates. With ``workers`` > 1, that many transactions run at
-    once, each on its own cursor (DuckDB lands one snapshot's small tables on one core).
-    Dates are yielded in order, each once its transaction has committed. A failure rolls back
-    its own transaction's dates and is raised after the dates before it; transactions already
-    started finish and no other starts. Fewer, larger transactions land a long range faster.
+    Each date covered by the run's backups is landed by the transaction holding the newest
+    backup that covers it, so transactions write disjoint dates. With ``workers`` > 1, that
+    many transactions run at once, each on its own cursor. Results are yielded in order, each
+    once its transaction has committed. A failure rolls back its own transaction and is raised
+    after the results before it; transactions already started finish and no other starts.
     """
+    snapshots = sorted(snapshots, key=lambda item: item[1])
+    owners = date_owners(_survey(con, snapshots, retention_days))
     batches = [snapshots[first:first + per_transaction]
                for first in range(0, len(snapshots), per_transaction)]
+
+    def plan(batch: Sequence[tuple[Path, date]]) -> dict[date, date]:
+        mine = {day for _, day in batch}
+        return {d: owner for d, owner in owners.items() if owner in mine}
+
     if workers <= 1 or len(batches) <= 1:
         for batch in batches:
-            yield from _land_batch(con, batch, _ALIAS)
+            yield from _land_batch(con, batch, plan(batch), _ALIAS, retention_days)
         return
     create_raw_tables(con)  # once, before transactions that would each create them
     cursors: queue.SimpleQueue = queue.SimpleQueue()
@@ -181,7 +303,7 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
     def land(batch: Sequence[tuple[Path, date]]) -> list[LandedDate]:
         cursor, alias = cursors.get()
         try:
-            return list(_land_batch(cursor, batch, alias))
+            return _land_batch(cursor, batch, plan(batch), alias, retention_days)
         finally:
             cursors.put((cursor, alias))
 
@@ -193,44 +315,103 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
             cursors.get()[0].close()
 
 
+def _survey(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Path, date]],
+            retention_days: int) -> dict[date, tuple[date, date]]:
+    """The window of each backup that can be landed; one that cannot is left out here and
+    fails when its own transaction lands it, after the transactions before it."""
+    windows = {}
+    for path, day in snapshots:
+        backup = _Backup(path, day, f"{_ALIAS}_survey")
+        try:
+            _attach(con, path, backup.alias)
+            _check_schema(con, path, backup.alias)
+            _inspect(con, backup, retention_days)
+            windows[day] = backup.window
+        except RestoreError:
+            continue
+        finally:
+            con.execute(f"DETACH DATABASE IF EXISTS {backup.alias}")
+    return windows
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, backups: Sequence[_Backup],
+                owned: Mapping[date, date]) -> list[Candidate]:
+    """The rows of each owned date (date -> the backup date that owns it) from its owner."""
+    by_day = {b.day: b for b in backups}
+    chosen: dict[date, list[date]] = {}
+    for day, owner in owned.items():
+        chosen.setdefault(owner, []).append(day)
+    found = []
+    for owner, days in chosen.items():
+        backup = by_day[owner]
+        prints = _fingerprints(con, _DATED, backup, days)
+        found += [Candidate(d, backup.path.name, backup.day, prints[d]) for d in sorted(days)]
+    return found
+
+
 def _land_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[Path, date]],
-                alias: str) -> Iterator[LandedDate]:
-    """Land ``batch`` in one transaction, its snapshots attached as ``<alias>_<n>``."""
-    aliases = [f"{alias}_{n}" for n in range(len(batch))]
+                owned: Mapping[date, date], alias: str,
+                retention_days: int) -> list[LandedDate]:
+    """Land ``batch`` in one transaction: the rows of the ``owned`` dates, each backup's state."""
+    backups = [_Backup(path, day, f"{alias}_{n}") for n, (path, day) in enumerate(batch)]
     con.execute("BEGIN TRANSACTION")
     try:
         create_raw_tables(con)
-        attached = []
-        for name, (path, day) in zip(aliases, batch, strict=True):
-            _attach(con, path, name)
-            _check_schema(con, path, name)
-            _check_covers(con, path, name, day)
-            attached.append((name, day))
-        rows = {t.raw_name: _land_table(con, t, attached) for t in POS_TABLES}
+        for backup in backups:
+            _attach(con, backup.path, backup.alias)
+            _check_schema(con, backup.path, backup.alias)
+            _inspect(con, backup, retention_days)
+        by_name = {b.path.name: b for b in backups}
+        rows = _candidates(con, backups, owned)
+        states = [Candidate(b.day, b.path.name, b.day, _state_fingerprint(con, b))
+                  for b in backups]
+        ledger = _read_ledger(con, [c.business_date for c in rows + states])
+        changed_rows, confirmed = rows_to_replace(rows, ledger)
+        changed_states = [s for s in states if (held := ledger.get(s.business_date)) is None
+                          or held.state_fingerprint != s.fingerprint]
+        _replace(con, _DATED, _sources(changed_rows, by_name))
+        _replace(con, _STATE, _sources(changed_states, by_name))
+        changed = changed_rows + changed_states
+        _write_ledger(con, next_ledger(ledger, changed_rows + confirmed, states),
+                      {c.business_date for c in changed})
+        results = [_result(con, b, {c.business_date for c in changed if c.backup == b.path.name})
+                   for b in backups]
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in aliases:
-            con.execute(f"DETACH DATABASE IF EXISTS {name}")
-    yield from (LandedDate(day, {name: per_day[day] for name, per_day in rows.items()})
-                for _, day in batch)
+        for backup in backups:
+            con.execute(f"DETACH DATABASE IF EXISTS {backup.alias}")
+    return results
+
+
+def _result(con: duckdb.DuckDBPyConnection, backup: _Backup, changed: set[date]) -> LandedDate:
+    """What raw_pos holds for the backup's date, with the dates the backup changed."""
+    day = _date_literal(backup.day)
+    rows = {t.raw_name: con.execute(f"SELECT count(*) FROM {raw_table(t)} "
+                                    f"WHERE business_date = {day}").fetchone()[0]
+            for t in POS_TABLES}
+    future = con.execute(f'SELECT count(*) FROM {raw_table(TRANSACTIONS)} WHERE business_date '
+                         f'= {day} AND CAST("Time" AS DATE) > {day}').fetchone()[0]
+    return LandedDate(backup.day, rows, tuple(sorted(changed)), future)
 
 
 def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[date]:
-    """Business dates from ``start`` to ``end`` with transactions in raw_pos."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-        [RAW_SCHEMA, TRANSACTIONS.raw_name],
-    ).fetchone()[0]
-    if not found:
+    """Business dates from ``start`` to ``end`` whose own backup has landed, with or without
+    sales (a closed day is landed; a date no backup of its own has reached is not)."""
+    if not _table_exists(con, "landed_dates"):
         return set()
     rows = con.execute(
-        f"SELECT DISTINCT business_date FROM {raw_table(TRANSACTIONS)} "
-        "WHERE business_date BETWEEN ? AND ?", [start, end]
+        f"SELECT business_date FROM {LEDGER} WHERE state_backup IS NOT NULL "
+        "AND business_date BETWEEN ? AND ?", [start, end]
     ).fetchall()
     return {row[0] for row in rows}
+
+
+def ledger_rows(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> dict[date, LedgerRow]:
+    """The ledger rows of ``days`` (dates raw_pos holds something for)."""
+    return _read_ledger(con, days) if _table_exists(con, "landed_dates") else {}
 
 
 def dates_between(start: date, end: date) -> list[date]:
