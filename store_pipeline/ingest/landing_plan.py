@@ -94,22 +94,3 @@ def rows_to_replace(candidates: Sequence[Candidate],
         else:
             changed.append(candidate)
     return changed, confirmed
-
-
-def next_ledger(ledger: Mapping[date, LedgerRow], rows: Sequence[Candidate],
-                states: Sequence[Candidate]) -> dict[date, LedgerRow]:
-    """The ledger rows after landing ``rows`` (transactional) and ``states`` (master/inventory)."""
-    updated = {}
-    for candidate in rows:
-        held = updated.get(candidate.business_date) or ledger.get(candidate.business_date) \
-            or LedgerRow(candidate.business_date)
-        updated[candidate.business_date] = LedgerRow(
-            candidate.business_date, candidate.backup, candidate.backup_date,
-            candidate.fingerprint, held.state_backup, held.state_fingerprint)
-    for candidate in states:
-        held = updated.get(candidate.business_date) or ledger.get(candidate.business_date) \
-            or LedgerRow(candidate.business_date)
-        updated[candidate.business_date] = LedgerRow(
-            candidate.business_date, held.rows_backup, held.rows_backup_date,
-            held.rows_fingerprint, candidate.backup, candidate.fingerprint)
-    return updated

@@ -23,7 +23,6 @@ from store_pipeline.ingest.landing_plan import (
     actual_window,
     date_owners,
     fingerprint,
-    next_ledger,
     nominal_window,
     rows_to_replace,
 )
@@ -35,8 +34,8 @@ LEDGER = f"{RAW_SCHEMA}.landed_dates"
 _ALIAS = "pos_snapshot"
 _DATED = tuple(t for t in POS_TABLES if not t.is_snapshot)
 _STATE = tuple(t for t in POS_TABLES if t.is_snapshot)
-_LEDGER_COLUMNS = ("business_date", "rows_backup", "rows_backup_date", "rows_fingerprint",
-                   "state_backup", "state_fingerprint")
+# A ledger row per date and part: "rows" (transactional rows) or "state" (master, inventory).
+_ROWS, _STATE_PART = "rows", "state"
 
 
 class RestoreError(RuntimeError):
@@ -83,10 +82,10 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
     if not _table_exists(con, "landed_dates"):
         con.execute(f"""CREATE TABLE {LEDGER} (business_date DATE NOT NULL,
-            rows_backup VARCHAR, rows_backup_date DATE, rows_fingerprint VARCHAR,
-            state_backup VARCHAR, state_fingerprint VARCHAR, changed_at TIMESTAMP)""")
-        con.execute(f"""INSERT INTO {LEDGER} (business_date, state_backup, changed_at)
-            SELECT DISTINCT business_date, 'landed before the ledger', now()
+            part VARCHAR NOT NULL, backup VARCHAR, backup_date DATE, fingerprint VARCHAR,
+            changed_at TIMESTAMP)""")
+        con.execute(f"""INSERT INTO {LEDGER} (business_date, part, backup, changed_at)
+            SELECT DISTINCT business_date, '{_STATE_PART}', 'landed before the ledger', now()
             FROM {raw_table(TRANSACTIONS)}""")
 
 
@@ -217,26 +216,33 @@ def _read_ledger(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> dict[d
     wanted = _days_in(days)
     if not wanted:
         return {}
-    rows = con.execute(f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM {LEDGER} "
-                       f"WHERE business_date IN ({wanted})").fetchall()
-    return {row[0]: LedgerRow(*row) for row in rows}
+    parts: dict[date, dict[str, tuple]] = {}
+    for day, part, *source in con.execute(
+            f"SELECT business_date, part, backup, backup_date, fingerprint FROM {LEDGER} "
+            f"WHERE business_date IN ({wanted})").fetchall():
+        parts.setdefault(day, {})[part] = tuple(source)
+    empty = (None, None, None)
+    return {day: LedgerRow(day, *found.get(_ROWS, empty),
+                           *found.get(_STATE_PART, empty)[::2])
+            for day, found in parts.items()}
 
 
-def _write_ledger(con: duckdb.DuckDBPyConnection, rows: Mapping[date, LedgerRow],
+def _write_ledger(con: duckdb.DuckDBPyConnection, part: str, landed: Sequence[Candidate],
                   changed: set[date]) -> None:
-    """Replace the ledger rows of ``rows``; ``changed_at`` moves for the ``changed`` dates."""
-    if not rows:
+    """Record ``landed`` as the source of their dates' ``part``; ``changed_at`` moves for the
+    ``changed`` dates (and new ones)."""
+    if not landed:
         return
-    now = datetime.now()
+    days = _days_in(c.business_date for c in landed)
     held = dict(con.execute(f"SELECT business_date, changed_at FROM {LEDGER} "
-                            f"WHERE business_date IN ({_days_in(rows)})").fetchall())
-    con.execute(f"DELETE FROM {LEDGER} WHERE business_date IN ({_days_in(rows)})")
+                            f"WHERE part = ? AND business_date IN ({days})", [part]).fetchall())
+    con.execute(f"DELETE FROM {LEDGER} WHERE part = ? AND business_date IN ({days})", [part])
+    now = datetime.now()
     con.executemany(
-        f"INSERT INTO {LEDGER} ({', '.join(_LEDGER_COLUMNS)}, changed_at) "
-        f"VALUES ({', '.join('?' * (len(_LEDGER_COLUMNS) + 1))})",
-        [(*(getattr(row, c) for c in _LEDGER_COLUMNS),
-          now if day in changed or day not in held else held[day])
-         for day, row in sorted(rows.items())])
+        f"INSERT INTO {LEDGER} VALUES (?, ?, ?, ?, ?, ?)",
+        [(c.business_date, part, c.backup, c.backup_date, c.fingerprint,
+          now if c.business_date in changed else held.get(c.business_date, now))
+         for c in landed])
 
 
 def _replace(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable],
@@ -372,8 +378,8 @@ def _land_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[Path, date
         _replace(con, _DATED, _sources(changed_rows, by_name))
         _replace(con, _STATE, _sources(changed_states, by_name))
         changed = changed_rows + changed_states
-        _write_ledger(con, next_ledger(ledger, changed_rows + confirmed, states),
-                      {c.business_date for c in changed})
+        _write_ledger(con, _ROWS, changed_rows + confirmed, {c.business_date for c in changed_rows})
+        _write_ledger(con, _STATE_PART, states, {c.business_date for c in changed_states})
         results = [_result(con, b, {c.business_date for c in changed if c.backup == b.path.name})
                    for b in backups]
         con.execute("COMMIT")
@@ -403,7 +409,7 @@ def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[
     if not _table_exists(con, "landed_dates"):
         return set()
     rows = con.execute(
-        f"SELECT business_date FROM {LEDGER} WHERE state_backup IS NOT NULL "
+        f"SELECT business_date FROM {LEDGER} WHERE part = '{_STATE_PART}' "
         "AND business_date BETWEEN ? AND ?", [start, end]
     ).fetchall()
     return {row[0] for row in rows}
