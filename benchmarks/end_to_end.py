@@ -213,7 +213,8 @@ def floor(chain: Chain, outbox: Path, home: Path) -> dict[str, float]:
     con = _connect(home)
     started = time.perf_counter()
     snapshots = [(outbox / snapshot_file_name(day), day) for day in days]
-    for _ in land_snapshots(con, snapshots, LANDING_DATES_PER_TRANSACTION, WAREHOUSE_THREADS):
+    for _ in land_snapshots(con, snapshots, LANDING_DATES_PER_TRANSACTION, WAREHOUSE_THREADS,
+                            first_date=min(day for _, day in snapshots)):
         pass
     landed = time.perf_counter()
     con.close()

@@ -26,7 +26,7 @@ from store_pipeline.jobs import (
 from store_pipeline.monitoring import ALERT_SENSORS, health_schedule
 from store_pipeline.resources.select import build_resources
 from store_pipeline.schedules import SCHEDULES
-from store_pipeline.sensors import new_backup_sensor
+from store_pipeline.sensors import landed_data_sensor, new_backup_sensor, period_reports_sensor
 from store_pipeline.settings import load_settings
 
 enable_event_batches()  # every process that runs our steps loads this module
@@ -39,6 +39,6 @@ defs = dg.Definitions(
     jobs=[ingestion_job, analytics_job, daily_pipeline_job, weekly_reports_job,
           monthly_reports_job, health_job],
     schedules=[*SCHEDULES, health_schedule],
-    sensors=[new_backup_sensor, *ALERT_SENSORS],
+    sensors=[new_backup_sensor, landed_data_sensor, period_reports_sensor, *ALERT_SENSORS],
     resources=build_resources(load_settings()),
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import dagster as dg
+
+from store_pipeline.rebuild import rebuild_ranges
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -14,10 +16,14 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 # Stage progress (INFO) on the console; the run's full event log stays in the instance.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 DBT_STEP = "store_dbt_models"
+LANDED_KEY = dg.AssetKey(["raw_pos", "transaction"])
+# On runs whose launcher rebuilds the dates their landing changed itself (this module).
+DEPENDENTS_HANDLED_TAG = "store_pipeline/dependents_handled"
+DAILY_JOB, ANALYTICS_JOB = "daily_pipeline_job", "analytics_job"
 
 # (job, the partitioning it runs over) in the order a range must be built.
 RANGE_JOBS = (
-    ("daily_pipeline_job", "daily"),
+    (DAILY_JOB, "daily"),
     ("weekly_reports_job", "weekly"),
     ("monthly_reports_job", "monthly"),
 )
@@ -54,26 +60,83 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
                       only: Collection[str] | None = None) -> list[RangeRun]:
     """Run each job once over the keys of its partitioning that cover [start, end], for the
     partitionings in ``only`` (all by default); ``full_refresh`` rebuilds the dbt marts from
-    all of raw_pos."""
-    runs = []
+    all of raw_pos. Dates outside the range whose figures read a date the landing changed are
+    rebuilt (analytics only) before the weekly and monthly reports of everything built."""
+    runs: list[RangeRun] = []
+    spans = [(start, end)]
     for job_name, partitioning in RANGE_JOBS:
         if only is not None and partitioning not in only:
             continue
-        keys = keys_overlapping(partitions[partitioning], start, end)
-        if not keys:
-            continue
-        announce(f"{job_name}: {keys[0]} .. {keys[-1]} ({len(keys)} partitions, one run)")
-        job = defs.resolve_job_def(job_name)
-        result = job.execute_in_process(
-            run_config=run_config(job, full_refresh),
-            instance=instance,
-            tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]},
-            raise_on_error=False,
-        )
-        runs.append(RangeRun(job_name, keys[0], keys[-1], result.success, result.run_id))
-        if not result.success:
-            break
+        for keys in key_runs(partitions[partitioning], spans):
+            if not _run(defs, job_name, keys, instance, announce, full_refresh, runs):
+                return runs
+        if partitioning == "daily":
+            extra = _dependents(instance, runs[-1].run_id, start, end) if runs else []
+            for first, last in extra:
+                keys = keys_overlapping(partitions["daily"], first, last)
+                announce(f"{first}..{last} read dates this landing changed: rebuilding them")
+                if not _run(defs, ANALYTICS_JOB, keys, instance, announce, False, runs):
+                    return runs
+            spans += extra
     return runs
+
+
+def key_runs(partitions_def: dg.TimeWindowPartitionsDefinition,
+             spans: Sequence[tuple[date, date]]) -> list[list[str]]:
+    """The partition keys overlapping any of ``spans``, as runs of consecutive keys."""
+    wanted = {k for first, last in spans for k in keys_overlapping(partitions_def, first, last)}
+    runs: list[list[str]] = []
+    previous = None
+    for index, key in enumerate(partitions_def.get_partition_keys()):
+        if key in wanted:
+            if previous == index - 1:
+                runs[-1].append(key)
+            else:
+                runs.append([key])
+            previous = index
+    return runs
+
+
+def _run(defs: dg.Definitions, job_name: str, keys: Sequence[str],
+         instance: dg.DagsterInstance, announce: Callable[[str], None], full_refresh: bool,
+         runs: list[RangeRun]) -> bool:
+    """Run ``job_name`` once over ``keys``; record it in ``runs``; True when it succeeded."""
+    announce(f"{job_name}: {keys[0]} .. {keys[-1]} ({len(keys)} partitions, one run)")
+    job = defs.resolve_job_def(job_name)
+    result = job.execute_in_process(
+        run_config=run_config(job, full_refresh),
+        instance=instance,
+        tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1], DEPENDENTS_HANDLED_TAG: "true"},
+        raise_on_error=False,
+    )
+    runs.append(RangeRun(job_name, keys[0], keys[-1], result.success, result.run_id))
+    return result.success
+
+
+def changed_dates(instance: dg.DagsterInstance, run_id: str) -> set[date]:
+    """The dates the landing of run ``run_id`` changed (raw_pos metadata ``changed_dates``)."""
+    found: set[date] = set()
+    for record in instance.get_records_for_run(
+            run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records:
+        materialization = record.asset_materialization
+        if materialization is None or materialization.asset_key != LANDED_KEY:
+            continue
+        value = materialization.metadata.get("changed_dates")
+        found.update(date.fromisoformat(d) for d in (value.value if value else []))
+    return found
+
+
+def landed_partitions(instance: dg.DagsterInstance) -> set[date]:
+    """The dates raw_pos has landed, as Dagster knows them."""
+    return {date.fromisoformat(key) for key in instance.get_materialized_partitions(LANDED_KEY)}
+
+
+def _dependents(instance: dg.DagsterInstance, run_id: str, start: date,
+                end: date) -> list[tuple[date, date]]:
+    """Ranges outside [start, end] whose figures read a date run ``run_id`` changed."""
+    changed = changed_dates(instance, run_id)
+    outside = {d for d in landed_partitions(instance) if not start <= d <= end}
+    return rebuild_ranges(changed, outside)
 
 
 def run_config(job: dg.JobDefinition, full_refresh: bool) -> dict:

@@ -5,13 +5,28 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import date
 
 import dagster as dg
 
+from store_pipeline.automation import (
+    DAILY_REPORTS_KEY,
+    new_materializations,
+    period_is_due,
+    periods_touched,
+    range_request,
+    rebuild_requests,
+)
 from store_pipeline.ingest.files import OutboxFile, business_date_of
-from store_pipeline.jobs import ingestion_job
-from store_pipeline.partitions import daily_partitions
+from store_pipeline.jobs import (
+    analytics_job,
+    ingestion_job,
+    monthly_reports_job,
+    weekly_reports_job,
+)
+from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
 from store_pipeline.resources.outbox import Outbox
+from store_pipeline.schedules import INVENTORY_KEY, REVIEW_KEY
 
 
 @dataclass
@@ -90,3 +105,38 @@ def new_backup_sensor(context: dg.SensorEvaluationContext, outbox: Outbox):
     if plan.run_requests:
         return plan.run_requests
     return dg.SkipReason(_skip_reason(plan, outbox, len(files)))
+
+
+@dg.sensor(jobs=[analytics_job], minimum_interval_seconds=30,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts analytics as soon as a date lands, and again for every landed "
+                       "date whose figures read a date a later backup changed.")
+def landed_data_sensor(context: dg.SensorEvaluationContext):
+    """One analytics run per range of dates to (re)build since the last evaluation."""
+    requests, cursor = rebuild_requests(context.instance, int(context.cursor or 0))
+    context.update_cursor(str(cursor))
+    return requests or dg.SkipReason("no date landed or changed since the last evaluation")
+
+
+PERIODS = ((weekly_reports_job, weekly_partitions, INVENTORY_KEY),
+           (monthly_reports_job, monthly_partitions, REVIEW_KEY))
+
+
+@dg.sensor(jobs=[weekly_reports_job, monthly_reports_job], minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Renders a week or month once its last day's reports are built, and "
+                       "again when any of its days is rebuilt.")
+def period_reports_sensor(context: dg.SensorEvaluationContext):
+    """Weekly and monthly report runs for the periods whose days were built since last time."""
+    records = new_materializations(context.instance, DAILY_REPORTS_KEY, int(context.cursor or 0))
+    if not records:
+        return dg.SkipReason("no daily reports built since the last evaluation")
+    newest = records[-1].storage_id
+    days = {date.fromisoformat(r.partition_key) for r in records if r.partition_key}
+    requests = []
+    for job, partitions_def, report_key in PERIODS:
+        for key in periods_touched(partitions_def, days):
+            if period_is_due(context.instance, report_key, partitions_def, key) is None:
+                requests.append(range_request(job.name, key, key, f"{job.name}:{key}:{newest}"))
+    context.update_cursor(str(newest))
+    return requests or dg.SkipReason("no week or month whose last day is built was touched")

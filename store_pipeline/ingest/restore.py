@@ -279,8 +279,10 @@ def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date:
 
 def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Path, date]],
                    per_transaction: int = 1, workers: int = 1,
-                   retention_days: int = DEFAULT_RETENTION_DAYS) -> Iterator[LandedDate]:
-    """Land each (snapshot, business date), ``per_transaction`` backups per transaction.
+                   retention_days: int = DEFAULT_RETENTION_DAYS,
+                   first_date: date | None = None) -> Iterator[LandedDate]:
+    """Land each (snapshot, business date), ``per_transaction`` backups per transaction; no
+    date before ``first_date`` (the chain's first business date) is landed.
 
     Each date covered by the run's backups is landed by the transaction holding the newest
     backup that covers it, so transactions write disjoint dates. With ``workers`` > 1, that
@@ -289,7 +291,8 @@ def land_snapshots(con: duckdb.DuckDBPyConnection, snapshots: Sequence[tuple[Pat
     after the results before it; transactions already started finish and no other starts.
     """
     snapshots = sorted(snapshots, key=lambda item: item[1])
-    owners = date_owners(_survey(con, snapshots, retention_days))
+    owners = {day: owner for day, owner in date_owners(_survey(con, snapshots, retention_days))
+              .items() if first_date is None or day >= first_date}
     batches = [snapshots[first:first + per_transaction]
                for first in range(0, len(snapshots), per_transaction)]
 

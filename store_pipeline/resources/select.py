@@ -26,6 +26,7 @@ def build_warehouse(settings: Settings) -> Warehouse:
         return SqlServerWarehouse.from_env()
     memory = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT")  # as dbt's profile reads it
     return DuckDBWarehouse(path=str(settings.warehouse_path),
+                           first_date=settings.start_date.isoformat(),
                            **({"memory_limit": memory} if memory else {}))
 
 

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from store_pipeline.csv_export import CopyExporter, Export
+from store_pipeline.ingest.landing_plan import DEFAULT_RETENTION_DAYS
 from store_pipeline.ingest.restore import LandedDate, land_snapshots, landed_dates
 
 WAREHOUSE_POOL = "warehouse"
@@ -99,6 +100,10 @@ class DuckDBWarehouse(Warehouse):
     lock_timeout_seconds: float = 900.0
     threads: int = 2
     memory_limit: str = "2GB"
+    # The chain's first business date: a backup's window never lands dates before it, so a
+    # from-scratch build and a nightly one read the same history.
+    first_date: str = ""
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @contextmanager
     def connect(self, read_only: bool = False,
@@ -116,8 +121,10 @@ class DuckDBWarehouse(Warehouse):
     def land_backups(self, backups: Sequence[tuple[Path, date]],
                      log: Callable[[str], None]) -> Iterator[LandedDate]:
         with self.connect(log=log) as con:
-            yield from land_snapshots(con, backups, LANDING_DATES_PER_TRANSACTION,
-                                      workers=self.threads)
+            yield from land_snapshots(
+                con, backups, LANDING_DATES_PER_TRANSACTION, workers=self.threads,
+                retention_days=self.retention_days,
+                first_date=date.fromisoformat(self.first_date) if self.first_date else None)
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         if not Path(self.path).is_file():

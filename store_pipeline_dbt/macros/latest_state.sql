@@ -1,7 +1,7 @@
 {#
     Master tables hold one full copy per business date. latest_state() is a subquery with the
-    latest copy of each entity (key_columns) at or before the run's max_date, so that a
-    dimension describes the state as of the end of the run window.
+    newest landed copy of each entity (key_columns): a dimension describes the newest state
+    whatever window a run rebuilds, so re-running an old window never rolls it back.
 #}
 {% macro latest_state(relation, key_columns) -%}
     (
@@ -14,7 +14,6 @@
                     order by copies.business_date desc
                 ) as state_rank
             from {{ relation }} as copies
-            where {{ up_to_run_end('copies.business_date') }}
         ) as ranked
         where ranked.state_rank = 1
     )

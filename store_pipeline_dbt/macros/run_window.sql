@@ -12,7 +12,6 @@
                                           the window backwards for KPIs that read history
     in_shifted_run_window(column, days)   predicate "in the run window moved days earlier"
                                           (the dates a comparison with D - days reads)
-    up_to_run_end(column)                 predicate "at or before max_date" (dimension state)
     delete_run_window()                   pre-hook of incremental marts: delete the window's
                                           rows so that the append that follows replaces them
 #}
@@ -74,16 +73,6 @@
     {%- endif -%}
     {%- if conditions -%}
         ({{ conditions | join(' and ') }})
-    {%- else -%}
-        1 = 1
-    {%- endif -%}
-{%- endmacro %}
-
-
-{% macro up_to_run_end(column) -%}
-    {%- set window = run_window() -%}
-    {%- if window.last_day is not none -%}
-        {{ column }} <= {{ date_literal(window.last_day) }}
     {%- else -%}
         1 = 1
     {%- endif -%}

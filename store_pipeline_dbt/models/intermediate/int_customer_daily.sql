@@ -31,6 +31,7 @@ transactions as (
             and transactions.business_date = customers.business_date
     where
         transactions.is_voided = 0
+        and cast(transactions.transaction_at as date) <= transactions.business_date
         and {{ in_run_window('transactions.business_date', trailing_days - 1) }}
 ),
 

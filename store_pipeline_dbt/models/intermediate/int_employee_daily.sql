@@ -21,7 +21,9 @@ sales as (
         sum(is_sales_transaction) as transactions_handled,
         sum(net_sales) as net_sales_handled
     from {{ ref('int_transactions') }}
-    where is_voided = 0 and cashier_id is not null
+    where
+        is_voided = 0 and cashier_id is not null
+        and cast(transaction_at as date) <= business_date
     group by business_date, cashier_id
 ),
 

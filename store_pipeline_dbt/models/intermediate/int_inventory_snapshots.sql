@@ -22,7 +22,7 @@ joined as (
         case
             when stock.on_hand_quantity > 0 then stock.on_hand_quantity else 0
         end as on_hand_units,
-        coalesce(stock.reorder_point, 0) as reorder_point,
+        stock.reorder_point,
         stock.restock_level,
         cast(stock.last_received_at as date) as last_received_date,
         cast(stock.last_sold_at as date) as pos_last_sold_date,
