@@ -80,7 +80,8 @@ def test_lands_each_date_of_its_window_under_that_date_and_is_idempotent(tmp_pat
     before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall()
     again = land_snapshot(warehouse, snap, D)
     assert again.changed == ()  # same rows: nothing replaced, nothing to recompute
-    assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY ALL').fetchall() == before
+    query = 'SELECT * FROM raw_pos."transaction" ORDER BY ALL'
+    assert warehouse.execute(query).fetchall() == before
     ledger = ledger_rows(warehouse, [D - timedelta(days=1), D])
     assert [(r.rows_backup, r.state_backup) for r in ledger.values()] == [
         (snap.name, None), (snap.name, snap.name)]

@@ -169,8 +169,8 @@ def raw_pos(context: dg.AssetExecutionContext, warehouse: Warehouse, data_home: 
             totals[name] += n
         changed.update(result.changed)
         context.log.info(_landing_line(result, number, len(backups)))
-    outside = sorted(changed - set(days))
-    for day in outside:
+    outside = changed - set(days)  # only the dates landed with a backup of their own
+    for day in sorted(warehouse.landed_dates(min(outside), max(outside)) if outside else ()):
         for table in POS_TABLES:
             context.log_event(dg.AssetMaterialization(
                 ["raw_pos", table.raw_name], partition=day.isoformat(),

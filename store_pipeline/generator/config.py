@@ -16,7 +16,11 @@ class GeneratorConfig:
 
     The simulation starts ``retention_days - 1`` days before the first snapshot, so every
     snapshot holds a full retention window of transactional history. ``dirty`` adds the faults
-    of real backups at ``dirty_rate`` (see ``store_pipeline.generator.dirty``).
+    of real backups at ``dirty_rate`` (see ``store_pipeline.generator.dirty``). ``arrivals``
+    makes each date's own backup hold what a real POS has at backup time (late registers, open
+    shifts, next-day voids), closes every store on ``closed_dates`` (None: Thanksgiving and
+    Christmas) and issues the backup of ``reissued_date`` twice (None: the middle date); see
+    ``store_pipeline.generator.arrivals``.
     """
 
     stores: int = 5
@@ -29,6 +33,9 @@ class GeneratorConfig:
     customers_per_store: int = 1500
     dirty: bool = False
     dirty_rate: float = 0.002
+    arrivals: bool = True
+    closed_dates: tuple[date, ...] | None = None
+    reissued_date: date | None = None
 
     def __post_init__(self) -> None:
         checks = {
@@ -58,3 +65,23 @@ class GeneratorConfig:
         """Every simulated business date, in order."""
         count = self.days + self.retention_days - 1
         return [self.history_start + timedelta(days=k) for k in range(count)]
+
+    def closures(self) -> tuple[date, ...]:
+        """The dates every store is closed (only with ``arrivals``)."""
+        if not self.arrivals:
+            return ()
+        if self.closed_dates is not None:
+            return tuple(self.closed_dates)
+        from store_pipeline.generator.arrivals import us_closures
+        return us_closures(self.history_start, self.end_date)
+
+    def reissue(self) -> date | None:
+        """The date whose backup is issued twice (only with ``arrivals``)."""
+        if not self.arrivals:
+            return None
+        if self.reissued_date is not None:
+            return self.reissued_date
+        closed = set(self.closures())
+        middle = self.first_date + timedelta(days=self.days // 2)
+        return next((d for d in (middle + timedelta(days=n) for n in range(self.days))
+                     if d not in closed and d <= self.end_date), None)
