@@ -9,6 +9,7 @@ import dagster as dg
 
 from store_pipeline.assets.dbt import DBT_EXECUTABLE, StoreDbtCli, dbt_project
 from store_pipeline.ingest.files import DEFAULT_PATTERN
+from store_pipeline.ingest.landing_plan import DEFAULT_RETENTION_DAYS
 from store_pipeline.notify.config import Notifications
 from store_pipeline.notify.smtp import SmtpMailer
 from store_pipeline.notify.webhook import AlertWebhook
@@ -27,6 +28,8 @@ def build_warehouse(settings: Settings) -> Warehouse:
     memory = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT")  # as dbt's profile reads it
     return DuckDBWarehouse(path=str(settings.warehouse_path),
                            first_date=settings.start_date.isoformat(),
+                           retention_days=int(os.environ.get(
+                               "STORE_PIPELINE_POS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
                            **({"memory_limit": memory} if memory else {}))
 
 
