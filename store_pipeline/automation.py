@@ -110,14 +110,17 @@ def latest_storage_id(instance: dg.DagsterInstance, key: dg.AssetKey,
 def period_is_due(instance: dg.DagsterInstance, report_key: dg.AssetKey,
                   partitions_def: dg.TimeWindowPartitionsDefinition, key: str) -> str | None:
     """Why the period ``key`` of ``report_key`` should not be rendered now, or None when it is
-    due: its last day's daily reports are built and newer than its own last rendering."""
-    last_day = period_last_day(partitions_def, key).isoformat()
-    built = latest_storage_id(instance, DAILY_REPORTS_KEY, last_day)
-    if built is None:
-        return f"its last day {last_day} has no daily reports yet"
+    due: its last day's daily reports are built, and a day of it was built since the period
+    was last rendered."""
+    window = partitions_def.time_window_for_partition_key(key)
+    first, last = window.start.date(), period_last_day(partitions_def, key)
+    if latest_storage_id(instance, DAILY_REPORTS_KEY, last.isoformat()) is None:
+        return f"its last day {last} has no daily reports yet"
+    days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    built = [latest_storage_id(instance, DAILY_REPORTS_KEY, day) for day in days]
     rendered = latest_storage_id(instance, report_key, key)
-    if rendered is not None and rendered > built:
-        return f"it was rendered after its last day {last_day} was built"
+    if rendered is not None and rendered > max(b for b in built if b is not None):
+        return "it was rendered after its days were built"
     return None
 
 

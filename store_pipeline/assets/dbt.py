@@ -3,7 +3,7 @@
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
 from importlib import metadata
@@ -105,8 +105,9 @@ class DbtRunConfig(dg.Config):
 
     full_refresh: bool = Field(
         default=False,
-        description="Rebuild every mart from all of raw_pos (dbt --full-refresh), e.g. after a "
-                    "column was added; the run's window no longer limits what is rebuilt.",
+        description="Rebuild every mart from raw_pos over every landed date (dbt "
+                    "--full-refresh), e.g. after a column was added; the run's window no longer "
+                    "limits what is rebuilt.",
     )
 
 
@@ -144,6 +145,14 @@ def require_landed(warehouse: Warehouse, start: date, end: date) -> None:
         )
 
 
+def _landed_span(warehouse: Warehouse) -> tuple[date, date]:
+    """The first and last date landed with a backup of its own (what the marts cover)."""
+    landed = warehouse.landed_dates(date(1900, 1, 1), date(9999, 12, 31))
+    if not landed:
+        raise dg.Failure("raw_pos has no landed date: nothing to rebuild")
+    return min(landed), max(landed)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -164,11 +173,12 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     if (end - start).days >= LONG_WINDOW_DAYS:
         args += ["--threads", str(LONG_WINDOW_THREADS)]
     if config.full_refresh:
-        context.log.info("full refresh: every mart is rebuilt from all of raw_pos")
+        start, end = _landed_span(warehouse)
+        context.log.info(f"full refresh: every mart is rebuilt from raw_pos over every landed "
+                         f"date, {start}..{end}")
         args.append("--full-refresh")
     target = run_target(data_home.dbt, context.run.run_id[:8])
-    window = nullcontext() if config.full_refresh else window_environment(start, end)
-    with window:
+    with window_environment(start, end):
         invocation = dbt.cli(args, context=context, target_path=target)
     yield from invocation.stream()
     save_parse_state(data_home.dbt, target)

@@ -1,6 +1,7 @@
 """Plotly reports: daily dashboards, weekly inventory and staffing, the monthly review."""
 
 
+from collections.abc import Sequence
 from datetime import date
 
 import dagster as dg
@@ -14,6 +15,10 @@ from store_pipeline.partitions import (
     window_dates,
 )
 from store_pipeline.reports import (
+    daily_sales,
+    employee,
+    inventory,
+    monthly,
     render_daily_reports,
     render_monthly_report,
     render_weekly_reports,
@@ -23,19 +28,14 @@ from store_pipeline.reports.parallel import render_periods
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 
-SALES_MARTS = ["rpt_daily_sales", "rpt_hourly_sales", "rpt_tender_mix", "rpt_product_performance",
-               "rpt_employee_hours"]
-STAFF_MARTS = ["rpt_employee_hours", "rpt_hourly_sales"]
-INVENTORY_MARTS = ["rpt_inventory_status", "rpt_product_performance"]
 
-
-def _spec(name: str, deps: list[str], policy: dg.FreshnessPolicy, what: str) -> dg.AssetSpec:
+def _spec(name: str, deps: Sequence[str], policy: dg.FreshnessPolicy, what: str) -> dg.AssetSpec:
     return dg.AssetSpec(["reports", name], deps=_marts(deps), group_name="reports",
                         kinds={"plotly"},
                         description=what, freshness_policy=policy)
 
 
-def _marts(tables: list[str]) -> list[dg.AssetKey]:
+def _marts(tables: Sequence[str]) -> list[dg.AssetKey]:
     return [dg.AssetKey(["marts", t]) for t in tables]
 
 
@@ -52,8 +52,9 @@ def _finish(data_home: DataHome, paths: list) -> dict:
 
 @dg.multi_asset(
     specs=[
-        _spec("sales_dashboard", SALES_MARTS, DAILY_BY_0500, "Daily sales dashboard per day."),
-        _spec("employee_productivity", STAFF_MARTS, DAILY_BY_0500,
+        _spec("sales_dashboard", daily_sales.READS, DAILY_BY_0500,
+              "Daily sales dashboard per day."),
+        _spec("employee_productivity", employee.READS, DAILY_BY_0500,
               "Daily employee productivity and staffing per day."),
     ],
     partitions_def=daily_partitions,
@@ -72,9 +73,9 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
 
 @dg.multi_asset(
     specs=[
-        _spec("inventory_analysis", INVENTORY_MARTS, WEEKLY_BY_MONDAY_0600,
+        _spec("inventory_analysis", inventory.READS, WEEKLY_BY_MONDAY_0600,
               "Weekly inventory analysis per ISO week."),
-        _spec("employee_weekly", STAFF_MARTS, WEEKLY_BY_MONDAY_0600,
+        _spec("employee_weekly", employee.READS, WEEKLY_BY_MONDAY_0600,
               "Weekly employee productivity (overtime beyond 40 h)."),
     ],
     partitions_def=weekly_partitions,
@@ -93,7 +94,7 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
 
 @dg.asset(
     key=["reports", "business_review"],
-    deps=_marts(["rpt_daily_sales", "rpt_product_performance", "rpt_employee_hours"]),
+    deps=_marts(monthly.READS),
     group_name="reports",
     kinds={"plotly"},
     partitions_def=monthly_partitions,

@@ -51,6 +51,7 @@ from store_pipeline.reports.tiles import kpi_tiles
 
 NAME = "sales_dashboard"
 SOURCES = (DAILY_SALES, EMPLOYEE_HOURS, HOURLY_SALES, TENDER_MIX, PRODUCTS)
+READS = (*SOURCES, QUARANTINE)  # the marts the page reads: its assets' lineage
 COMPARISONS = (("vs last week", 7), ("vs last year", 364))  # the same weekday
 TOP_PRODUCTS = 10
 COMPARISON_MARKERS = (
@@ -67,6 +68,10 @@ def build(fetch: Fetch, day: date) -> str:
     if sales.empty:
         message = f"The warehouse has no {DAILY_SALES} rows for {day.isoformat()}."
         return no_data_page(title, message, sources=SOURCES)
+    closed = sales.loc[sales["transactions"] == 0, "store_code"].sort_values().tolist()
+    if len(closed) == len(sales):
+        message = f"Every store was closed on {fmt.day_label(day)}: no sales."
+        return no_data_page(title, message, sources=SOURCES, heading="Closed")
     comparisons = [
         (against, _day_kpis(fetch, day - timedelta(days=days))) for against, days in COMPARISONS
     ]
@@ -90,6 +95,8 @@ def build(fetch: Fetch, day: date) -> str:
         f"{fmt.day_label(day)} · {len(sales)} stores · changes against the same weekday last "
         "week and last year"
     )
+    if closed:
+        subtitle += f" · closed (no sales): {', '.join(closed)}"
     return page(title, subtitle, body, links=DAY_LINKS, sources=sources)
 
 

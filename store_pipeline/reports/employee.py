@@ -34,6 +34,7 @@ from store_pipeline.reports.tiles import tile, tiles
 
 NAME = "employee_productivity"
 SOURCES = (EMPLOYEE_HOURS, HOURLY_SALES)
+READS = SOURCES  # the marts the page reads: its assets' lineage
 WEEKLY_OVERTIME_AFTER = 40.0
 TOP_EMPLOYEES = 25
 UNDER_STAFFED = 1.25

@@ -10,6 +10,7 @@ from pathlib import Path
 import plotly.offline
 
 PLOTLY_JS = "plotly.min.js"
+REPORT_MODE = 0o644  # readable by the web server that serves reports/, as exports are
 TITLES = {
     "sales_dashboard": "Sales dashboard",
     "inventory_analysis": "Inventory analysis",
@@ -26,6 +27,7 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, REPORT_MODE)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temp, path)

@@ -25,6 +25,7 @@ from store_pipeline.reports.tiles import tile, tiles
 
 NAME = "inventory_analysis"
 SOURCES = (INVENTORY, PRODUCTS)
+READS = SOURCES  # the marts the page reads: its assets' lineage
 REORDER_ROWS = 20
 DEAD_STOCK_ROWS = 10
 UNRANKED = "unranked"

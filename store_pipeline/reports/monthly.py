@@ -34,6 +34,7 @@ from store_pipeline.reports.tiles import kpi_tiles
 
 NAME = "business_review"
 SOURCES = (DAILY_SALES, EMPLOYEE_HOURS, PRODUCTS)
+READS = SOURCES  # the marts the page reads: its assets' lineage
 DESCRIPTIONS = {"store_code": ("store_name", "region"), "region": ()}
 
 

@@ -110,10 +110,11 @@ def page(
     )
 
 
-def no_data_page(title: str, message: str, *, sources: Sequence[str] = ()) -> str:
+def no_data_page(title: str, message: str, *, sources: Sequence[str] = (),
+                 heading: str = "No data") -> str:
     """A page saying there is nothing to show, instead of an empty or broken report."""
-    body = f'<div class="empty"><h2>No data</h2><p>{escape(message)}</p></div>'
-    return page(title, "No data", body, sources=sources, charts=False)
+    body = f'<div class="empty"><h2>{escape(heading)}</h2><p>{escape(message)}</p></div>'
+    return page(title, heading, body, sources=sources, charts=False)
 
 
 def grid(*sections: str) -> str:
