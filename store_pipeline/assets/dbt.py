@@ -135,11 +135,12 @@ def window_environment(start: date, end: date) -> Iterator[None]:
 
 
 def require_landed(warehouse: Warehouse, start: date, end: date) -> None:
-    """Fail before any dbt work when a date of the window has nothing in raw_pos."""
+    """Fail before any dbt work when a date of the window has had no backup of its own landed
+    (a date that landed with no sales, a closed day, is fine)."""
     missing = set(dates_between(start, end)) - warehouse.landed_dates(start, end)
     if missing:
         raise dg.Failure(
-            f"raw_pos has no transactions for {len(missing)} date(s) of {start}..{end}: "
+            f"no backup landed for {len(missing)} date(s) of {start}..{end}: "
             f"{describe_dates(missing)}. Land them first (ingestion_job, or "
             "`store-pipeline backfill` over those dates)."
         )
