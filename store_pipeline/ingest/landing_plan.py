@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 DEFAULT_RETENTION_DAYS = 7
+# The ledger's two parts of a date: its transactional rows, and its master and inventory state.
+ROWS_PART, STATE_PART = "rows", "state"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,25 @@ def date_owners(windows: Mapping[date, tuple[date, date]]) -> dict[date, date]:
             owners[day] = backup_date
             day += timedelta(days=1)
     return owners
+
+
+def fingerprints(days: Iterable[date],
+                 sums: Iterable[tuple[str, date, int, int]]) -> dict[date, str]:
+    """A fingerprint per date of ``days`` from (table, date, row count, sum of row hashes)."""
+    parts: dict[date, list[tuple[str, int, int]]] = {d: [] for d in days}
+    for table, day, rows, total in sums:
+        parts[day].append((table, rows, int(total)))
+    return {day: fingerprint(found) for day, found in parts.items()}
+
+
+def ledger_from(rows: Iterable[tuple]) -> dict[date, LedgerRow]:
+    """Ledger rows (date, part, backup, backup date, fingerprint) as one LedgerRow a date."""
+    parts: dict[date, dict[str, tuple]] = {}
+    for day, part, *source in rows:
+        parts.setdefault(day, {})[part] = tuple(source)
+    empty = (None, None, None)
+    return {day: LedgerRow(day, *found.get(ROWS_PART, empty), *found.get(STATE_PART, empty)[::2])
+            for day, found in parts.items()}
 
 
 def fingerprint(parts: Iterable[tuple[str, int, int]]) -> str:

@@ -1,10 +1,11 @@
 """Restore a SQL Server POS backup and land one business date in raw_pos (the production path).
 
 The backup replaces a scratch database (``RESTORE DATABASE ... WITH REPLACE, CHECKSUM``), is
-checked against the POS schema and its business date, and D's rows are copied into
-``[raw_pos].[<table>]`` by delete-then-insert inside one explicit transaction: re-landing a date
-changes nothing and a failure leaves raw_pos as it was. The same rules as the embedded
-``restore.land_snapshot`` apply. Works on any DB-API cursor of an autocommit pyodbc connection.
+checked against the POS schema and its retention window, and each date of the window whose rows
+changed, with D's state, is replaced in ``[raw_pos].[<table>]`` inside one explicit transaction:
+re-landing a backup changes nothing and a failure leaves raw_pos as it was. The rules of the
+embedded ``restore.land_snapshots`` apply (``store_pipeline.ingest.landing_plan``). Works on
+any DB-API cursor of an autocommit pyodbc connection.
 """
 
 from __future__ import annotations
@@ -13,17 +14,30 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
-from store_pipeline.ingest import tsql
+from store_pipeline.ingest import tsql, tsql_landing
+from store_pipeline.ingest.landing_plan import (
+    DEFAULT_RETENTION_DAYS,
+    ROWS_PART,
+    STATE_PART,
+    Candidate,
+    fingerprints,
+    ledger_from,
+    rows_to_replace,
+)
 from store_pipeline.ingest.restore import (
     LandedDate,
     RestoreError,
-    require_business_date,
+    backup_window,
+    dates_between,
     schema_problems,
 )
-from store_pipeline.pos_schema import POS_TABLES
+from store_pipeline.pos_schema import POS_TABLES, PosTable
+
+DATED_TABLES = tuple(t for t in POS_TABLES if not t.is_snapshot)
+STATE_TABLES = tuple(t for t in POS_TABLES if t.is_snapshot)
 
 Log = Callable[[str], None]
 
@@ -138,42 +152,100 @@ def check_schema(cursor: Cursor, target: RestoreTarget) -> None:
         raise RestoreError(f"{target.label} does not match the POS schema: {'; '.join(problems)}")
 
 
-def check_covers(cursor: Cursor, target: RestoreTarget, business_date: date) -> None:
-    """The backup's newest busy day (>= 1 % of its transactions) must be ``business_date``."""
+def _window(cursor: Cursor, target: RestoreTarget, business_date: date,
+            retention_days: int) -> tuple[date, date]:
+    """The dates of the restore's retention window to land, else a RestoreError."""
     with _step(target, "reading the restored transaction dates"):
-        newest = cursor.execute(tsql.newest_busy_day_sql(target.database)).fetchone()[0]
-    require_business_date(target.label, newest, business_date)
+        found = cursor.execute(tsql_landing.window_sql(target.database), business_date).fetchone()
+    return backup_window(target.label, business_date, retention_days,
+                         tuple(_as_date(v) for v in found))
 
 
-def land_rows(cursor: Cursor, target: RestoreTarget, business_date: date) -> dict[str, int]:
-    """Delete-then-insert ``business_date`` in every raw table, all in one transaction."""
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _fingerprints(cursor: Cursor, target: RestoreTarget, tables: tuple[PosTable, ...],
+                  business_date: date, days: list[date]) -> dict[date, str]:
+    sums = []
+    for table in tables:
+        statement = tsql_landing.fingerprint_statement(table, target.database, business_date,
+                                                       days)
+        sums += [(table.raw_name, _as_date(day), rows, total) for day, rows, total in
+                 cursor.execute(statement.sql, *statement.params).fetchall()]
+    return fingerprints(days, sums)
+
+
+def _run(cursor: Cursor, statements) -> None:
+    for statement in statements:
+        cursor.execute(statement.sql, *statement.params)
+
+
+def land_rows(cursor: Cursor, target: RestoreTarget, business_date: date,
+              retention_days: int = DEFAULT_RETENTION_DAYS,
+              first_date: date | None = None) -> LandedDate:
+    """Land the restore as the backup of ``business_date``: each date of its window whose rows
+    differ from raw_pos (unless a newer backup landed it) and its date's state, in one
+    transaction, with the ledger of where each date came from."""
+    start, end = _window(cursor, target, business_date, retention_days)
+    days = dates_between(max(start, first_date or start), end)
+    name = target.label
     with _step(target, "landing into raw_pos"):
         cursor.execute(tsql.ensure_raw_schema_sql())
         for table in POS_TABLES:
             cursor.execute(tsql.ensure_raw_table_sql(table))
-        rows = {}
+        cursor.execute(tsql_landing.ensure_ledger_sql())
+        prints = _fingerprints(cursor, target, DATED_TABLES, business_date, days) if days else {}
+        rows = [Candidate(d, name, business_date, prints[d]) for d in days]
+        state = Candidate(business_date, name, business_date,
+                          _fingerprints(cursor, target, STATE_TABLES, business_date,
+                                        [business_date])[business_date])
+        read = tsql_landing.read_ledger_statement([*days, business_date])
+        ledger = ledger_from((_as_date(r[0]), *r[1:3], _as_date(r[3]), r[4]) for r in
+                             cursor.execute(read.sql, *read.params).fetchall())
+        changed_rows, confirmed = rows_to_replace(rows, ledger)
+        held_state = ledger.get(business_date)
+        state_changed = held_state is None or held_state.state_fingerprint != state.fingerprint
+        now = datetime.now()
         with tsql.explicit_transaction(cursor.execute):
-            for table in POS_TABLES:
-                delete, insert = tsql.landing_statements(table, target.database, business_date)
-                cursor.execute(delete.sql, *delete.params)
-                cursor.execute(insert.sql, *insert.params)
-                rows[table.raw_name] = cursor.rowcount
-        return rows
+            changed_days = [c.business_date for c in changed_rows]
+            for table in DATED_TABLES if changed_days else ():
+                _run(cursor, tsql_landing.replace_statements(
+                    table, target.database, business_date, changed_days))
+            for table in STATE_TABLES if state_changed else ():
+                _run(cursor, tsql_landing.replace_statements(
+                    table, target.database, business_date, [business_date]))
+            _run(cursor, tsql_landing.write_ledger_statements(ROWS_PART, [
+                (c.business_date, c.backup, c.backup_date, c.fingerprint, now)
+                for c in changed_rows + confirmed]) if changed_rows or confirmed else [])
+            _run(cursor, tsql_landing.write_ledger_statements(STATE_PART, [
+                (business_date, name, business_date, state.fingerprint, now)]))
+        counts = {}
+        for table in POS_TABLES:
+            cursor.execute(f"SELECT COUNT_BIG(*) FROM {tsql.raw_table(table)} "
+                           f"WHERE {tsql.quote(tsql.BUSINESS_DATE)} = ?", business_date)
+            counts[table.raw_name] = cursor.fetchone()[0]
+    changed = {c.business_date for c in changed_rows} | ({business_date} if state_changed
+                                                         else set())
+    return LandedDate(business_date, counts, tuple(sorted(changed)))
 
 
-def land_backup(cursor: Cursor, target: RestoreTarget, business_date: date,
-                log: Log) -> LandedDate:
-    """Restore, validate and land ``business_date``; raw_pos changes only if all of it lands."""
+def land_backup(cursor: Cursor, target: RestoreTarget, business_date: date, log: Log,
+                retention_days: int = DEFAULT_RETENTION_DAYS,
+                first_date: date | None = None) -> LandedDate:
+    """Restore, validate and land the backup of ``business_date``; raw_pos changes only if
+    all of it lands."""
     restore(cursor, target, log)
     check_schema(cursor, target)
-    check_covers(cursor, target, business_date)
-    return LandedDate(business_date, land_rows(cursor, target, business_date))
+    return land_rows(cursor, target, business_date, retention_days, first_date)
 
 
 def landed_dates(cursor: Cursor, start: date, end: date) -> set[date]:
-    """Business dates from ``start`` to ``end`` with transactions in raw_pos."""
-    cursor.execute(tsql.landed_dates_sql(), start, end)
-    if cursor.description is None:  # raw_pos.transaction does not exist yet
+    """Business dates from ``start`` to ``end`` whose own backup has landed."""
+    cursor.execute(tsql_landing.landed_dates_sql(), start, end)
+    if cursor.description is None:  # the ledger does not exist yet
         return set()
     return {row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
             for row in cursor.fetchall()}

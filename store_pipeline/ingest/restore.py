@@ -18,11 +18,14 @@ import duckdb
 
 from store_pipeline.ingest.landing_plan import (
     DEFAULT_RETENTION_DAYS,
+    ROWS_PART,
+    STATE_PART,
     Candidate,
     LedgerRow,
     actual_window,
     date_owners,
-    fingerprint,
+    fingerprints,
+    ledger_from,
     nominal_window,
     rows_to_replace,
 )
@@ -34,8 +37,6 @@ LEDGER = f"{RAW_SCHEMA}.landed_dates"
 _ALIAS = "pos_snapshot"
 _DATED = tuple(t for t in POS_TABLES if not t.is_snapshot)
 _STATE = tuple(t for t in POS_TABLES if t.is_snapshot)
-# A ledger row per date and part: "rows" (transactional rows) or "state" (master, inventory).
-_ROWS, _STATE_PART = "rows", "state"
 
 
 class RestoreError(RuntimeError):
@@ -85,7 +86,7 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
             part VARCHAR NOT NULL, backup VARCHAR, backup_date DATE, fingerprint VARCHAR,
             changed_at TIMESTAMP)""")
         con.execute(f"""INSERT INTO {LEDGER} (business_date, part, backup, changed_at)
-            SELECT DISTINCT business_date, '{_STATE_PART}', 'landed before the ledger', now()
+            SELECT DISTINCT business_date, '{STATE_PART}', 'landed before the ledger', now()
             FROM {raw_table(TRANSACTIONS)}""")
 
 
@@ -138,6 +139,16 @@ def require_business_date(label: str, newest: date | None, business_date: date,
         )
 
 
+def backup_window(label: str, business_date: date, retention_days: int,
+                  days: tuple[date | None, date | None, date | None]) -> tuple[date, date]:
+    """The window a backup lands, from its (earliest, newest busy at or before its date,
+    latest) transaction dates; a RestoreError when it holds no busy day of its window."""
+    earliest, busy, latest = days
+    require_business_date(label, busy if busy is not None else latest, business_date,
+                          retention_days)
+    return actual_window(business_date, retention_days, earliest)
+
+
 def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str) -> None:
     found = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "
@@ -151,19 +162,17 @@ def _check_schema(con: duckdb.DuckDBPyConnection, snapshot: Path, alias: str) ->
 def _inspect(con: duckdb.DuckDBPyConnection, backup: _Backup, retention_days: int) -> None:
     """Check the backup's dates and set its actual window."""
     day = _date_literal(backup.day)
-    earliest, newest = con.execute(
+    earliest, busy, latest = con.execute(
         f"""WITH days AS (
               SELECT CAST("Time" AS DATE) AS d, count(*) AS n
               FROM {backup.alias}.dbo."Transaction" GROUP BY CAST("Time" AS DATE))
             SELECT min(d), max(CASE WHEN d <= {day}
-                                    AND n >= 0.01 * (SELECT sum(n) FROM days) THEN d END)
+                                    AND n >= 0.01 * (SELECT sum(n) FROM days) THEN d END),
+                   max(d)
             FROM days"""
     ).fetchone()
-    if earliest is not None and newest is None:
-        newest = con.execute(f'SELECT max(CAST("Time" AS DATE)) FROM '
-                             f'{backup.alias}.dbo."Transaction"').fetchone()[0]
-    require_business_date(backup.path.name, newest, backup.day, retention_days)
-    backup.window = actual_window(backup.day, retention_days, earliest)
+    backup.window = backup_window(backup.path.name, backup.day, retention_days,
+                                  (earliest, busy, latest))
 
 
 def _date_literal(day: date) -> str:
@@ -196,16 +205,14 @@ def _days_in(days: Iterable[date]) -> str:
 def _fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable], backup: _Backup,
                   days: Sequence[date]) -> dict[date, str]:
     """A fingerprint per date of ``days`` over the backup's rows of ``tables``."""
-    parts: dict[date, list[tuple[str, int, int]]] = {d: [] for d in days}
+    sums = []
     for table in tables:
         cols = ", ".join(_q(c) for c in table.column_names)
-        for day, rows, total in con.execute(
+        sums += [(table.raw_name, *found) for found in con.execute(
             f"SELECT business_date, count(*), sum(hash({cols})) "
             f"FROM ({_dated_rows(table, backup)}) WHERE business_date IN ({_days_in(days)}) "
-            "GROUP BY business_date"
-        ).fetchall():
-            parts[day].append((table.raw_name, rows, int(total)))
-    return {day: fingerprint(found) for day, found in parts.items()}
+            "GROUP BY business_date").fetchall()]
+    return fingerprints(days, sums)
 
 
 def _state_fingerprint(con: duckdb.DuckDBPyConnection, backup: _Backup) -> str:
@@ -216,15 +223,9 @@ def _read_ledger(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> dict[d
     wanted = _days_in(days)
     if not wanted:
         return {}
-    parts: dict[date, dict[str, tuple]] = {}
-    for day, part, *source in con.execute(
-            f"SELECT business_date, part, backup, backup_date, fingerprint FROM {LEDGER} "
-            f"WHERE business_date IN ({wanted})").fetchall():
-        parts.setdefault(day, {})[part] = tuple(source)
-    empty = (None, None, None)
-    return {day: LedgerRow(day, *found.get(_ROWS, empty),
-                           *found.get(_STATE_PART, empty)[::2])
-            for day, found in parts.items()}
+    return ledger_from(con.execute(
+        f"SELECT business_date, part, backup, backup_date, fingerprint FROM {LEDGER} "
+        f"WHERE business_date IN ({wanted})").fetchall())
 
 
 def _write_ledger(con: duckdb.DuckDBPyConnection, part: str, landed: Sequence[Candidate],
@@ -381,8 +382,9 @@ def _land_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[Path, date
         _replace(con, _DATED, _sources(changed_rows, by_name))
         _replace(con, _STATE, _sources(changed_states, by_name))
         changed = changed_rows + changed_states
-        _write_ledger(con, _ROWS, changed_rows + confirmed, {c.business_date for c in changed_rows})
-        _write_ledger(con, _STATE_PART, states, {c.business_date for c in changed_states})
+        _write_ledger(con, ROWS_PART, changed_rows + confirmed,
+                      {c.business_date for c in changed_rows})
+        _write_ledger(con, STATE_PART, states, {c.business_date for c in changed_states})
         results = [_result(con, b, {c.business_date for c in changed if c.backup == b.path.name})
                    for b in backups]
         con.execute("COMMIT")
@@ -412,7 +414,7 @@ def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[
     if not _table_exists(con, "landed_dates"):
         return set()
     rows = con.execute(
-        f"SELECT business_date FROM {LEDGER} WHERE part = '{_STATE_PART}' "
+        f"SELECT business_date FROM {LEDGER} WHERE part = '{STATE_PART}' "
         "AND business_date BETWEEN ? AND ?", [start, end]
     ).fetchall()
     return {row[0] for row in rows}

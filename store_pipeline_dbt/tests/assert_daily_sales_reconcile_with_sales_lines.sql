@@ -1,5 +1,6 @@
 -- rpt_daily_sales agrees with fct_sales: per business date and store in the run window, net
--- sales, tax and units sold equal the sums of the sale lines (to the cent after rounding).
+-- sales, tax and units sold equal the sums of the sale lines (to the cent after rounding); an
+-- open store without sales has none, and zeros in the report.
 with lines as (
     select
         business_date,
@@ -26,11 +27,11 @@ compared as (
         report.business_date,
         report.store_code,
         report.net_sales as report_net_sales,
-        lines.net_sales as lines_net_sales,
+        coalesce(lines.net_sales, 0) as lines_net_sales,
         report.tax as report_tax,
-        lines.tax as lines_tax,
+        coalesce(lines.tax, 0) as lines_tax,
         report.units_sold as report_units_sold,
-        lines.units_sold as lines_units_sold
+        coalesce(lines.units_sold, 0) as lines_units_sold
     from report
     inner join stores
         on
@@ -45,7 +46,6 @@ compared as (
 select *
 from compared
 where
-    lines_net_sales is null
-    or abs(report_net_sales - lines_net_sales) > 0.005
+    abs(report_net_sales - lines_net_sales) > 0.005
     or abs(report_tax - lines_tax) > 0.005
     or abs(report_units_sold - lines_units_sold) > 0.0001
