@@ -33,10 +33,11 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "store_pipeline_dbt"
+from store_pipeline.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+PROJECT_DIR = DBT_PROJECT_DIR
 # Beside, not over, the DuckDB target's manifest that Dagster loads (target/manifest.json).
 TARGET_PATH = PROJECT_DIR / "target" / "sqlserver"
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 # Models and tests compile with a run window, so that the windowed predicates are checked too.
 WINDOW_VARS = '{"min_date": "2026-01-01", "max_date": "2026-01-07"}'
 INCREMENTAL = "incremental"
