@@ -34,7 +34,7 @@ docs: install dbt-parse
 	cd store_pipeline_dbt && mkdir -p "$${STORE_PIPELINE_HOME:-../var}" && ../.venv/bin/dbt docs generate
 	cd store_pipeline_dbt && ../.venv/bin/dbt docs serve --host 127.0.0.1 --port 8081 --no-browser
 
-ui: install
+ui: install dbt-parse
 	$(RUN) store-pipeline ui
 
 clean:

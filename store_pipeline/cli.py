@@ -10,7 +10,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from store_pipeline.settings import Settings, load_settings
+from store_pipeline.settings import Settings, load_environment, load_settings
+
+# Dagster's CLI installed beside this interpreter, whether or not its bin/ is on PATH.
+DAGSTER_EXECUTABLE = str(Path(sys.executable).with_name("dagster"))
 
 
 def _date(text: str) -> date:
@@ -93,8 +96,9 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
 
     ensure_dagster_home(settings)
     workspace = Path(__file__).resolve().parents[1] / "workspace.yaml"
-    command = ["dagster", "dev", "-w", str(workspace), "-h", "127.0.0.1", "-p", str(args.port)]
-    os.execvp(command[0], command)
+    command = [DAGSTER_EXECUTABLE, "dev", "-w", str(workspace), "-h", "127.0.0.1",
+               "-p", str(args.port)]
+    os.execv(command[0], command)
     return 0  # not reached
 
 
@@ -115,6 +119,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from store_pipeline.doctor import run_doctor
 
     return run_doctor()
+
+
+# Commands that load the code location, whose dbt assets are built from dbt's manifest.
+_LOADING_DEFINITIONS = (cmd_backfill, cmd_demo, cmd_ui, cmd_health)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,8 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    load_environment()
     if args.func is cmd_doctor:  # doctor reports bad settings instead of failing on them
         return cmd_doctor(args)
+    if args.func in _LOADING_DEFINITIONS:
+        from store_pipeline.dbt_manifest import ensure_manifest
+
+        ensure_manifest()
     return args.func(args, load_settings())
 
 

@@ -6,15 +6,16 @@ RFC 4180 layout: UTF-8, a header row, CRLF line ends, fields quoted only when th
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from store_pipeline.threads import map_in_order
 
@@ -38,6 +39,10 @@ EXPORTS: tuple[Export, ...] = (
 
 # A text cell starting with one of these is read as a formula by spreadsheets: prefix a quote.
 _FORMULA_START = r"^[=+\-@\t\r]"
+_FORMULA = re.compile(_FORMULA_START)
+_QUOTED_CHARS = frozenset(',"#\r\n')
+# A day's rows of a mart: (column names, rows of DB-API values).
+Query = Callable[[str, date], tuple[list[str], Sequence[Sequence[object]]]]
 
 
 def _q(name: str) -> str:
@@ -122,26 +127,54 @@ class CopyExporter:
             return self._select_lists[table]
 
 
-def write_frame_export(fetch: Callable[[str, date, date], pd.DataFrame], exports_dir: Path,
-                       business_date: date, export: Export) -> tuple[Path, int]:
-    """Write one day's export from a fetched frame (engines without COPY), atomically."""
-    frame = fetch(export.table, business_date, business_date).sort_values(list(export.order_by))
-    for column in frame.select_dtypes(include=["object", "string"]).columns:
-        text = frame[column]
-        risky = text.str.match(_FORMULA_START, na=False)
-        frame[column] = text.where(~risky, "'" + text.astype(str))
+def csv_cell(value: object) -> str:
+    """``value`` (as a DB-API driver returns it: str, int, float, Decimal, bool, date,
+    datetime or None) as DuckDB's COPY writes it, text neutralised against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = "'" + value if _FORMULA.match(value) else value
+        return '"' + text.replace('"', '""') + '"' if _needs_quotes(text) else text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime):
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        return f"{text}.{value.microsecond:06d}".rstrip("0") if value.microsecond else text
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _needs_quotes(text: str) -> bool:
+    """DuckDB's rule: quote an empty string and any text with a delimiter, quote, comment
+    sign or line break."""
+    return not text or any(c in text for c in _QUOTED_CHARS)
+
+
+def write_rows_export(query: Query, exports_dir: Path, business_date: date,
+                      export: Export) -> tuple[Path, int]:
+    """Write one day's export from a DB-API query (engines without COPY), atomically, as
+    DuckDB's COPY writes the same rows."""
+    columns, rows = query(export.table, business_date)
+    keys = [columns.index(c) for c in export.order_by]
+    rows = sorted(rows, key=lambda row: [(row[k] is None, row[k]) for k in keys])
     target = export_path(exports_dir, business_date, export)
     temp = _temp_for(target)
-    frame.to_csv(temp, index=False, lineterminator="\r\n")
+    with temp.open("w", encoding="utf-8", newline="") as out:
+        for values in (columns, *rows):
+            out.write(",".join(map(csv_cell, values)) + "\r\n")
     os.replace(temp, target)
-    return target, len(frame)
+    return target, len(rows)
 
 
-def write_frame_days(fetch: Callable[[str, date, date], pd.DataFrame], exports_dir: Path,
-                     days: Sequence[date],
-                     exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
-    """Write ``exports`` for every day from fetched frames, a day at a time."""
-    write = partial(write_frame_export, fetch)
+def write_rows_days(query: Query, exports_dir: Path, days: Sequence[date],
+                    exports: Sequence[Export]) -> Iterator[tuple[date, dict[str, int]]]:
+    """Write ``exports`` for every day from DB-API queries, a day at a time."""
+    write = partial(write_rows_export, query)
     written = map(partial(_write_day, write, exports_dir, exports), days)
     yield from zip(days, written, strict=True)
 

@@ -27,9 +27,10 @@ from store_pipeline.monitoring import ALERT_SENSORS, health_schedule
 from store_pipeline.resources.select import build_resources
 from store_pipeline.schedules import SCHEDULES
 from store_pipeline.sensors import landed_data_sensor, new_backup_sensor, period_reports_sensor
-from store_pipeline.settings import load_settings
+from store_pipeline.settings import load_environment, load_settings
 
 enable_event_batches()  # every process that runs our steps loads this module
+load_environment()
 
 ASSETS = [pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
           business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health]
@@ -41,4 +42,7 @@ defs = dg.Definitions(
     schedules=[*SCHEDULES, health_schedule],
     sensors=[new_backup_sensor, landed_data_sensor, period_reports_sensor, *ALERT_SENSORS],
     resources=build_resources(load_settings()),
+    # Every job's steps run in its run's process, one after the other: the warehouse-bound
+    # steps run one at a time anyway, and a process per step imported this module again.
+    executor=dg.in_process_executor,
 )

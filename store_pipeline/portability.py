@@ -3,7 +3,9 @@
 The models run on DuckDB and on SQL Server (DESIGN.md, "Rules for SQL that must run on both
 DuckDB and SQL Server"). DuckDB accepts much that SQL Server rejects, so this module compiles
 every model, test and snapshot with the ``sqlserver`` target (no connection: ``--no-introspect
---no-populate-cache``) into its own target path, then checks every compiled file:
+--no-populate-cache``) into its own target path, renders what dbt sends for an incremental
+model besides its SELECT (the pre-hook's delete of the run window, the append's insert), then
+checks every compiled file:
 
 - it must parse with sqlglot's T-SQL dialect;
 - it must not use the constructs of DESIGN.md that sqlglot accepts but SQL Server rejects or
@@ -16,24 +18,32 @@ every model, test and snapshot with the ``sqlserver`` target (no connection: ``-
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "store_pipeline_dbt"
+from store_pipeline.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+PROJECT_DIR = DBT_PROJECT_DIR
 # Beside, not over, the DuckDB target's manifest that Dagster loads (target/manifest.json).
 TARGET_PATH = PROJECT_DIR / "target" / "sqlserver"
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 # Models and tests compile with a run window, so that the windowed predicates are checked too.
 WINDOW_VARS = '{"min_date": "2026-01-01", "max_date": "2026-01-07"}'
+INCREMENTAL = "incremental"
+# The project's pre-hook of incremental models, and its form for a given relation.
+_DELETE_HOOK = re.compile(r"\bdelete_run_window\(\s*")
+_STATEMENT_MARK = "-- statement: "
 
 RULES = {
     "parse": "sqlglot's T-SQL dialect cannot parse the statement",
@@ -220,20 +230,67 @@ def check_files(paths: Iterable[Path], root: Path) -> list[Violation]:
     return violations
 
 
-def compile_for_sql_server(project_dir: Path = PROJECT_DIR,
-                           target_path: Path = TARGET_PATH) -> Path:
-    """Compile the project with the sqlserver target, offline; returns the compiled folder."""
-    compiled = target_path / "compiled"
-    shutil.rmtree(compiled, ignore_errors=True)  # no stale files of deleted models
+def _dbt_compile(project_dir: Path, target_path: Path, *args: str) -> str:
+    """``dbt compile`` with the sqlserver target, offline; returns its standard output."""
     command = [DBT_EXECUTABLE, "compile", "--target", "sqlserver", "--no-introspect",
                "--no-populate-cache", "--target-path", str(target_path),
                "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-               "--vars", WINDOW_VARS, "--quiet"]
+               "--vars", WINDOW_VARS, "--quiet", *args]
     result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True,
                             timeout=900)
     if result.returncode != 0:
         raise RuntimeError("dbt compile --target sqlserver failed:\n"
                            + (result.stdout + result.stderr)[-4000:])
+    return result.stdout
+
+
+def incremental_jinja(manifest: dict[str, Any]) -> str:
+    """Jinja that renders, through dbt's own macros, each incremental model's pre-hooks (the
+    run window's delete, on the model's relation) and its strategy's insert from the temporary
+    relation; each statement follows a ``-- statement: <name>`` line."""
+    parts = []
+    for node in sorted(manifest["nodes"].values(), key=lambda n: n["name"]):
+        if node["resource_type"] != "model" or node["config"].get("materialized") != INCREMENTAL:
+            continue
+        ref = f"ref('{node['name']}')"
+        for number, hook in enumerate(node["config"].get("pre-hook") or [], 1):
+            rendered = _DELETE_HOOK.sub(f"delete_window_sql({ref}, ", hook["sql"])
+            parts.append((f"{node['name']}.pre_hook_{number}", rendered.replace(", )", ")")))
+        columns = ", ".join(f"api.Column.create('{name}', 'int')"
+                            for name in node["columns"] or ["business_date"])
+        strategy = node["config"].get("incremental_strategy") or "default"
+        parts.append((f"{node['name']}.insert", (
+            f"{{{{ get_incremental_{strategy}_sql({{'target_relation': {ref}, "
+            f"'temp_relation': make_temp_relation({ref}), 'dest_columns': [{columns}], "
+            "'unique_key': none, 'incremental_predicates': none}) }}")))
+    return "\n".join(f"{_STATEMENT_MARK}{name}\n{jinja}" for name, jinja in parts)
+
+
+def split_statements(rendered: str) -> dict[str, str]:
+    """The statements of rendered ``incremental_jinja``, by name."""
+    statements: dict[str, str] = {}
+    for chunk in rendered.split(_STATEMENT_MARK)[1:]:
+        name, _, sql = chunk.partition("\n")
+        statements[name.strip()] = sql.strip() + "\n"
+    return statements
+
+
+def compile_for_sql_server(project_dir: Path = PROJECT_DIR,
+                           target_path: Path = TARGET_PATH) -> Path:
+    """Compile the project with the sqlserver target, offline, then render what dbt sends
+    for incremental models besides their SELECT into ``compiled/incremental/``; returns the
+    compiled folder."""
+    compiled = target_path / "compiled"
+    shutil.rmtree(compiled, ignore_errors=True)  # no stale files of deleted models
+    _dbt_compile(project_dir, target_path)
+    manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
+    jinja = incremental_jinja(manifest)
+    if jinja:
+        output = _dbt_compile(project_dir, target_path, "--output", "json", "--inline", jinja)
+        folder = compiled / INCREMENTAL
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, sql in split_statements(json.loads(output)["compiled"]).items():
+            (folder / f"{name}.sql").write_text(sql, encoding="utf-8")
     return compiled
 
 
@@ -260,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             except RuntimeError as error:
                 print(error, file=sys.stderr)
                 return 2
-        files = list(compiled.rglob("*.sql"))
+        files = [p for p in compiled.rglob("*.sql") if p.is_file()]
         if not files:
             print(f"no compiled SQL under {compiled}", file=sys.stderr)
             return 2

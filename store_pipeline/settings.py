@@ -49,11 +49,16 @@ class Settings:
         return ZoneInfo(self.timezone)
 
 
-def load_settings() -> Settings:
-    """Read the ``STORE_PIPELINE_*`` settings; paths are made absolute."""
+def load_environment() -> None:
+    """Add the ``.env`` file of the working directory to the environment (what is already set
+    wins); the CLI and the code location do this once, at start."""
     load_dotenv(override=False)
+
+
+def load_settings() -> Settings:
+    """Read the ``STORE_PIPELINE_*`` settings; paths are made absolute. The environment is
+    left as it is."""
     home = Path(os.environ.get("STORE_PIPELINE_HOME", "var")).resolve()
-    os.environ["STORE_PIPELINE_HOME"] = str(home)  # absolute for dbt's profile, run elsewhere
     outbox = Path(os.environ.get("STORE_PIPELINE_OUTBOX", home / "pos_outbox")).resolve()
     timezone = os.environ.get("STORE_PIPELINE_TIMEZONE", DEFAULT_TIMEZONE)
     ZoneInfo(timezone)  # fail early on an unknown zone

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from store_pipeline.csv_export import CopyExporter, Export, write_frame_days, write_frame_export
+from store_pipeline.csv_export import CopyExporter, Export, write_rows_days, write_rows_export
 
 D = date(2026, 3, 10)
 EXPORT = Export("daily_sales_summary", "rpt_daily_sales", ("store_code",))
@@ -39,6 +40,12 @@ def copy(con):
     exporter.close()
 
 
+def _query(con, table, day):
+    """A day of ``marts.<table>`` through DuckDB's DB-API: the values a driver returns."""
+    cursor = con.execute(f"SELECT * FROM marts.{table} WHERE business_date = ?", [day])
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -58,14 +65,10 @@ def test_copy_export_neutralises_formulas_and_keeps_numbers(copy, tmp_path):
     assert not list(path.parent.glob(".*tmp"))
 
 
-def test_frame_writer_agrees_with_copy(con, copy, tmp_path):
+def test_rows_writer_agrees_with_copy(con, copy, tmp_path):
     copy_path, _ = copy.write(tmp_path / "a", D, EXPORT)
 
-    def fetch(table, start, end):
-        return con.execute(f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?",
-                           [start, end]).df()
-
-    frame_path, rows = write_frame_export(fetch, tmp_path / "b", D, EXPORT)
+    frame_path, rows = write_rows_export(partial(_query, con), tmp_path / "b", D, EXPORT)
     assert rows == len(NAMES)
     frame_rows, copy_rows = _rows(frame_path), _rows(copy_path)
     for row in frame_rows + copy_rows:
@@ -80,7 +83,7 @@ def test_rewrite_is_byte_identical(copy, tmp_path):
     assert path.read_bytes() == first
 
 
-def test_days_written_by_parallel_workers_match_the_frame_writer(con, tmp_path):
+def test_days_written_by_parallel_workers_match_the_rows_writer(con, tmp_path):
     con.execute("INSERT INTO marts.rpt_daily_sales SELECT business_date + INTERVAL (n) DAY, "
                 "store_code, store_name || n, net_sales + n FROM marts.rpt_daily_sales, "
                 "range(1, 12) AS t(n) WHERE business_date = DATE '2026-03-10'")
@@ -91,12 +94,9 @@ def test_days_written_by_parallel_workers_match_the_frame_writer(con, tmp_path):
     finally:
         exporter.close()
 
-    def fetch(table, start, end):
-        return con.execute(f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?",
-                           [start, end]).df()
-
     assert [day for day, _ in written] == days
-    assert written == list(write_frame_days(fetch, tmp_path / "frame", days, [EXPORT]))
+    assert written == list(write_rows_days(partial(_query, con), tmp_path / "frame", days,
+                                           [EXPORT]))
     assert {day: counts["daily_sales_summary"] for day, counts in written}[D] == len(NAMES)
     for day in days:
         copied = _rows(tmp_path / "copy" / day.isoformat() / "daily_sales_summary.csv")

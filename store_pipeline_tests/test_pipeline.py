@@ -85,6 +85,21 @@ def test_every_stage_materialised(built, settings):
     assert list((settings.reports / "weekly").glob("*/inventory_analysis.html"))
 
 
+def test_dbt_source_tests_are_checks_of_raw_pos(built):
+    import dagster as dg
+
+    [run] = built.get_run_records(dg.RunsFilter(job_name="daily_pipeline_job"), limit=1)
+    run_id = run.dagster_run.run_id
+    checked = {e.dagster_event.event_specific_data.asset_check_key for e in built.all_logs(
+        run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)}
+    raw = {key for key in checked if key.asset_key.path[0] == "raw_pos"}
+    assert dg.AssetCheckKey(dg.AssetKey(["raw_pos", "transaction"]),
+                            "source_not_null_raw_pos_transaction_business_date") in raw
+    assert not built.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_OBSERVATION)
+    messages = [e.user_message for e in built.all_logs(run_id)]
+    assert not [m for m in messages if "instead of an `AssetCheckResult`" in m]
+
+
 @pytest.mark.parametrize("name", sorted(EXPORT_COLUMNS))
 def test_export_columns_follow_the_contract(built, settings, name):
     for day in (START, END):

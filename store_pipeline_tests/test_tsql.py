@@ -16,29 +16,17 @@ from store_pipeline.ingest import tsql
 from store_pipeline.ingest.mssql_restore import RestoreTarget, land_backup, verify
 from store_pipeline.ingest.restore import RestoreError
 from store_pipeline.pos_schema import POS_TABLES, TABLES_BY_NAME
-
-D = date(2026, 3, 10)
-DB = "pos_restore"
-PREFIX = "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]"
-DATA_DIR, LOG_DIR = "/var/opt/mssql/data/", "/var/opt/mssql/log"
-# RESTORE FILELISTONLY of a RMS headquarters backup with an archive filegroup (SQL Server 2022).
-FILELIST_COLUMNS = ("LogicalName", "PhysicalName", "Type", "FileGroupName", "Size", "MaxSize",
-                    "FileId", "CreateLSN", "DropLSN", "UniqueId", "ReadOnlyLSN", "ReadWriteLSN",
-                    "BackupSizeInBytes", "SourceBlockSize", "FileGroupId", "LogGroupGUID",
-                    "DifferentialBaseLSN", "DifferentialBaseGUID", "IsReadOnly", "IsPresent",
-                    "TDEThumbprint", "SnapshotUrl")
-FILELIST_ROWS = (
-    ("RMSHQ", r"D:\MSSQL\DATA\RMSHQ.mdf", "D", "PRIMARY", 5368709120, 35184372080640, 1, 0, 0,
-     "6F9619FF-8B86-D011-B42D-00C04FC964FF", 0, 0, 4831838208, 512, 1, None, 98000000012300037,
-     "5A1C9E2B-0C4D-4F7B-9E55-1D2B3C4D5E6F", False, True, None, None),
-    ("RMSHQ_log", r"E:\MSSQL\LOG\RMSHQ_log.ldf", "L", None, 1073741824, 2199023255552, 2, 0, 0,
-     "A1B2C3D4-0000-4000-8000-000000000002", 0, 0, 0, 512, 0, None, 0, None, False, True, None,
-     None),
-    ("RMSHQ_archive", r"D:\MSSQL\DATA\RMSHQ_archive.ndf", "D", "ARCHIVE", 2147483648,
-     35184372080640, 3, 37000000015200001, 0, "A1B2C3D4-0000-4000-8000-000000000003", 0, 0,
-     2013265920, 512, 2, None, 98000000012300037, "5A1C9E2B-0C4D-4F7B-9E55-1D2B3C4D5E6F", False,
-     True, None, None),
+from store_pipeline_tests.sqlserver_double import (
+    DATA_DIR,
+    FILELIST_COLUMNS,
+    FILELIST_ROWS,
+    LOG_DIR,
+    PREFIX,
+    D,
+    ScriptedCursor,
 )
+
+DB = "pos_restore"
 FILELIST = [dict(zip(FILELIST_COLUMNS, row, strict=True)) for row in FILELIST_ROWS]
 
 
@@ -279,60 +267,6 @@ def test_a_failing_rollback_does_not_hide_the_error():
 
 
 # --- the driver against a scripted cursor -----------------------------------------------------
-
-class ServerError(Exception):
-    """Shaped like pyodbc.Error: (sqlstate, message)."""
-
-
-class ScriptedCursor:
-    """Answers the driver's statements the way SQL Server would, and records them."""
-
-    def __init__(self, *, fail_on: str | None = None, error: str = "", newest: date = D,
-                 drop_column: tuple[str, str] | None = None) -> None:
-        self.sent: list[tuple[str, tuple]] = []
-        self.fail_on, self.error, self.newest = fail_on, error, newest
-        self.columns = [(t.name, c) for t in POS_TABLES for c in t.column_names
-                        if (t.name, c) != drop_column]
-        self.description, self.rowcount, self.messages = None, -1, []
-        self._rows: list[tuple] = []
-        self._pending: list[list[tuple[str, str]]] = []
-
-    def execute(self, sql: str, *params: object) -> ScriptedCursor:
-        self.sent.append((sql, params))
-        if self.fail_on and sql.startswith(self.fail_on):
-            raise ServerError("42000", f"[42000] {PREFIX}{self.error} (SQLExecDirectW)")
-        self.messages, self._pending, self._rows, self.rowcount = [], [], [], -1
-        if sql.startswith("RESTORE FILELISTONLY"):
-            self.description = [(name,) for name in FILELIST_COLUMNS]
-            self._rows = list(FILELIST_ROWS)
-        elif sql == tsql.DEFAULT_PATHS_SQL:
-            self._rows = [(DATA_DIR, LOG_DIR)]
-        elif sql.startswith("RESTORE DATABASE"):
-            self.messages = [("[01000] (3211)", f"{PREFIX}5 percent processed.")]
-            self._pending = [[("[01000] (3211)", f"{PREFIX}{n} percent processed.")]
-                             for n in range(10, 101, 5)]
-            self._pending.append([("[01000] (3014)", f"{PREFIX}RESTORE DATABASE successfully "
-                                   "processed 1026 pages in 0.312 seconds (25.6 MB/sec).")])
-        elif sql.startswith("RESTORE VERIFYONLY"):
-            self.messages = [("[01000] (3262)", f"{PREFIX}The backup set on file 1 is valid.")]
-        elif sql.startswith("SELECT TABLE_NAME"):
-            self._rows = list(self.columns)
-        elif sql.startswith("SELECT MAX(d)"):
-            self._rows = [(self.newest,)]
-        elif sql.startswith("INSERT"):
-            self.rowcount = 3
-        return self
-
-    def fetchone(self) -> tuple:
-        return self._rows[0]
-
-    def fetchall(self) -> list[tuple]:
-        return self._rows
-
-    def nextset(self) -> bool:
-        self.messages = self._pending.pop(0) if self._pending else []
-        return bool(self.messages)
-
 
 TARGET = RestoreTarget(backup="/srv/landing/pos_20260310.bak", label="pos_20260310.bak",
                        database=DB)

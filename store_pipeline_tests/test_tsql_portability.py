@@ -117,3 +117,35 @@ def test_the_project_compiles_for_sql_server_without_violations(tmp_path: Path, 
     # The compile has a target path of its own: the DuckDB manifest Dagster loads stays.
     assert (target / "manifest.json").is_file()
     assert portability.TARGET_PATH.parent == portability.PROJECT_DIR / "target"
+    # What dbt sends for incremental models besides their SELECT is checked too.
+    incremental = {p.name: p.read_text() for p in (target / "compiled" / "incremental").iterdir()}
+    assert "fct_sales.insert.sql" in incremental and "fct_sales.pre_hook_1.sql" in incremental
+    assert incremental["fct_sales.pre_hook_1.sql"].startswith(
+        'delete from "store_analytics"."marts"."fct_sales" where (business_date >= ')
+    assert '"business_date"' in incremental["fct_sales.insert.sql"]
+    assert 'from "store_analytics"."marts"."fct_sales__dbt_tmp"' in incremental[
+        "fct_sales.insert.sql"]
+
+
+def test_incremental_statements_are_rendered_through_the_project_hooks():
+    manifest = {"nodes": {
+        "model.p.m": {"resource_type": "model", "name": "m", "columns": {"day": {}, "n": {}},
+                      "config": {"materialized": "incremental", "incremental_strategy": "append",
+                                 "pre-hook": [{"sql": "{{ delete_run_window('day') }}"},
+                                              {"sql": "{{ delete_run_window() }}"}]}},
+        "model.p.v": {"resource_type": "model", "name": "v", "columns": {},
+                      "config": {"materialized": "view", "pre-hook": []}},
+    }}
+    jinja = portability.incremental_jinja(manifest)
+    assert "ref('v')" not in jinja
+    statements = portability.split_statements(jinja)
+    assert statements == {
+        "m.pre_hook_1": "{{ delete_window_sql(ref('m'), 'day') }}\n",
+        "m.pre_hook_2": "{{ delete_window_sql(ref('m')) }}\n",
+        "m.insert": ("{{ get_incremental_append_sql({'target_relation': ref('m'), "
+                     "'temp_relation': make_temp_relation(ref('m')), 'dest_columns': "
+                     "[api.Column.create('day', 'int'), api.Column.create('n', 'int')], "
+                     "'unique_key': none, 'incremental_predicates': none}) }}\n"),
+    }
+    bad = "delete from t where (business_date >= cast('2026-01-01' as date)) limit 5\n"
+    assert [v.rule for v in check_sql(bad, "incremental/m.pre_hook_1.sql")] == ["limit"]

@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets: one ``@dbt_assets`` over daily partitions, tests as checks."""
 
 import os
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -11,10 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from packaging import version
 from pydantic import Field
 
+from store_pipeline.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.dbt_target import run_target, save_parse_state
 from store_pipeline.freshness import DAILY_BY_0500
 from store_pipeline.ingest.restore import dates_between, describe_dates
@@ -23,11 +29,9 @@ from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
 from store_pipeline.settings import load_settings
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "store_pipeline_dbt"
-# The dbt installed beside this interpreter, whether or not its bin/ is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 # The run window, read by macros/run_window.sql when the vars min_date/max_date are not set.
 WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
+HOME_ENV = "STORE_PIPELINE_HOME"
 # A long window's models are large queries: two at a time share DuckDB's memory better than
 # the profile's four (a year of 20 stores: 159 s instead of 250 s); a day's are small ones,
 # where four threads hide dbt's per-model overhead.
@@ -67,22 +71,9 @@ class StoreDbtCli(DbtCliResource):
         return None
 
 
-def _manifest_is_stale() -> bool:
-    """True when the manifest is missing or older than any file of the dbt project."""
-    manifest = dbt_project.manifest_path
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests", "snapshots"):
-        sources += (DBT_PROJECT_DIR / folder).rglob("*")
-    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
-
-
-if _manifest_is_stale():  # `make` parses ahead of time; this covers an edited checkout
-    StoreDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
-        ["parse", "--quiet"], target_path=dbt_project.target_path
-    ).wait()
+# dbt's tests of the raw_pos sources are asset checks of the raw_pos assets, run with the models
+# that read them (otherwise dagster-dbt logs them as observations, with a warning each).
+TRANSLATOR_SETTINGS = DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
 
 
 class StoreDbtTranslator(DagsterDbtTranslator):
@@ -117,11 +108,15 @@ def _output_args() -> list[str]:
             for arg in args]
 
 
+def window_values(start: date, end: date) -> dict[str, str]:
+    """The run window as STORE_PIPELINE_RUN_MIN/MAX_DATE (read by the run_window macro at
+    execution, so dbt's partial parsing survives a new window)."""
+    return {WINDOW_ENV[0]: start.isoformat(), WINDOW_ENV[1]: end.isoformat()}
+
+
 @contextmanager
-def window_environment(start: date, end: date) -> Iterator[None]:
-    """The run window as STORE_PIPELINE_RUN_MIN/MAX_DATE while dbt starts (read by the
-    run_window macro at execution, so dbt's partial parsing survives a new window)."""
-    values = {WINDOW_ENV[0]: start.isoformat(), WINDOW_ENV[1]: end.isoformat()}
+def dbt_environment(values: Mapping[str, str]) -> Iterator[None]:
+    """``values`` in the environment while dbt starts, as they were afterwards."""
     before = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -159,7 +154,7 @@ def _landed_span(warehouse: Warehouse) -> tuple[date, date]:
     project=dbt_project,
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    dagster_dbt_translator=StoreDbtTranslator(),
+    dagster_dbt_translator=StoreDbtTranslator(TRANSLATOR_SETTINGS),
     pool=WAREHOUSE_POOL,
 )
 def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
@@ -179,7 +174,9 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
                          f"date, {start}..{end}")
         args.append("--full-refresh")
     target = run_target(data_home.dbt, context.run.run_id[:8])
-    with window_environment(start, end):
+    # The data home, absolute, for the profile's warehouse path (dbt runs in its project).
+    values = {HOME_ENV: str(Path(data_home.home).resolve()), **window_values(start, end)}
+    with dbt_environment(values):
         invocation = dbt.cli(args, context=context, target_path=target)
     yield from invocation.stream()
     save_parse_state(data_home.dbt, target)

@@ -42,7 +42,7 @@ SQLSERVER_TYPES = {
     FLAG: "tinyint",
     INT: "int",
     BIGINT: "bigint",
-    TEXT: "nvarchar(400)",
+    TEXT: "nvarchar(max)",  # POS text of any length lands whole, as in DuckDB's VARCHAR
     DATETIME: "datetime2",
 }
 
@@ -226,10 +226,23 @@ def raw_index_sql(table: PosTable) -> str:
             f"({quote(BUSINESS_DATE)})")
 
 
+def widen_text_sql(table: PosTable) -> str:
+    """Widen the raw table's text columns to nvarchar(max) where an older, narrower type
+    would refuse longer POS text (COL_LENGTH is -1 for max types)."""
+    target = literal(raw_table(table))
+    return "; ".join(
+        f"IF COL_LENGTH({target}, {literal(name)}) <> -1 "
+        f"ALTER TABLE {raw_table(table)} ALTER COLUMN {quote(name)} {SQLSERVER_TYPES[TEXT]}"
+        for name, kind in table.columns if kind == TEXT)
+
+
 def ensure_raw_table_sql(table: PosTable) -> str:
-    """Create the raw table and its index unless the table exists."""
-    return (f"IF OBJECT_ID({literal(raw_table(table))}, N'U') IS NULL "
-            f"BEGIN {create_raw_table_sql(table)}; {raw_index_sql(table)}; END")
+    """Create the raw table and its index unless the table exists; widen the text columns of
+    a table created narrower."""
+    create = (f"IF OBJECT_ID({literal(raw_table(table))}, N'U') IS NULL "
+              f"BEGIN {create_raw_table_sql(table)}; {raw_index_sql(table)}; END")
+    widen = widen_text_sql(table)
+    return f"{create}; {widen}" if widen else create
 
 
 def _date_filter(table: PosTable, database: str) -> str:

@@ -11,6 +11,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from store_pipeline.csv_export import write_frame_days
+from store_pipeline.csv_export import write_rows_days
 from store_pipeline.ingest import mssql_restore
 from store_pipeline.ingest.restore import LandedDate
 from store_pipeline.ingest.tsql import IdentifierError, check_identifier, join_server_path
@@ -165,8 +166,8 @@ class SqlServerWarehouse(Warehouse):
 
     @contextlib.contextmanager
     def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteDays]:
-        with self.reader(log) as fetch:
-            yield partial(write_frame_days, fetch)
+        with self.connect() as connection:
+            yield partial(write_rows_days, partial(read_day, connection))
 
     def verify_backup(self, path: Path) -> None:
         """RESTORE VERIFYONLY on ``path``; a RestoreError says what is wrong with it."""
@@ -174,11 +175,31 @@ class SqlServerWarehouse(Warehouse):
             mssql_restore.verify(connection.cursor(), self.restore_target(path), _logger.info)
 
 
-def read_window(connection: Any, table: str, start: date, end: date) -> pd.DataFrame:
-    """Rows of ``[marts].[<table>]`` with ``start <= business_date <= end``."""
+def select_window(connection: Any, table: str, start: date,
+                  end: date) -> tuple[list[str], list[Any]]:
+    """Column names and rows of ``[marts].[<table>]`` with ``start <= business_date <= end``,
+    as pyodbc returns them (Decimal, date, datetime, bool, None)."""
     sql = (f"SELECT * FROM [marts].[{check_identifier(table)}] "
            "WHERE business_date BETWEEN ? AND ?")
     cursor = connection.cursor()
     cursor.execute(sql, start, end)
-    columns = [d[0] for d in cursor.description]
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def read_day(connection: Any, table: str, day: date) -> tuple[list[str], list[Any]]:
+    """One business date of ``select_window``: what an export writes."""
+    return select_window(connection, table, day, day)
+
+
+def read_window(connection: Any, table: str, start: date, end: date) -> pd.DataFrame:
+    """``select_window`` as the frame DuckDB gives for the same rows: decimals as floats,
+    dates as datetime64, so the reports compute alike on both warehouses."""
+    columns, rows = select_window(connection, table, start, end)
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if len(values) and all(isinstance(v, Decimal) for v in values):
+            frame[column] = frame[column].astype("float64")
+        elif len(values) and all(type(v) is date for v in values):
+            frame[column] = pd.to_datetime(frame[column])
+    return frame

@@ -7,7 +7,8 @@ import os
 
 import dagster as dg
 
-from store_pipeline.assets.dbt import DBT_EXECUTABLE, StoreDbtCli, dbt_project
+from store_pipeline.assets.dbt import StoreDbtCli, dbt_project
+from store_pipeline.dbt_manifest import DBT_EXECUTABLE
 from store_pipeline.ingest.files import DEFAULT_PATTERN
 from store_pipeline.ingest.landing_plan import DEFAULT_RETENTION_DAYS
 from store_pipeline.notify.config import Notifications

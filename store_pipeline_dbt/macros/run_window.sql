@@ -14,6 +14,8 @@
                                           (the dates a comparison with D - days reads)
     delete_run_window()                   pre-hook of incremental marts: delete the window's
                                           rows so that the append that follows replaces them
+    delete_window_sql(relation)           that delete for any relation (the T-SQL check
+                                          renders it for every incremental model)
 #}
 
 {% macro run_window_date(name) %}
@@ -81,6 +83,11 @@
 
 {% macro delete_run_window(date_column='business_date') -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ in_run_window(date_column) }}
+        {{ delete_window_sql(this, date_column) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_window_sql(relation, date_column='business_date') -%}
+    delete from {{ relation }} where {{ in_run_window(date_column) }}
 {%- endmacro %}

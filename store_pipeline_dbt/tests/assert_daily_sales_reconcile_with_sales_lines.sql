@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_daily_sales'}}}) }}
+
 -- rpt_daily_sales agrees with fct_sales: per business date and store in the run window, net
 -- sales, tax and units sold equal the sums of the sale lines (to the cent after rounding); an
 -- open store without sales has none, and zeros in the report.
