@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from store_pipeline.ingest import tsql
+from store_pipeline.ingest import tsql, tsql_landing
 from store_pipeline.pos_schema import POS_TABLES, TEXT
 
 D = date(2026, 3, 10)
@@ -75,12 +75,14 @@ class ScriptedCursor:
 
     fail_on: str | None = None
     error: str = ""
-    newest: date = D
+    newest: date = D  # the restore's newest busy day; its earliest is six days before D
     drop_column: tuple[str, str] | None = None
     marts: dict[str, Mart] = field(default_factory=dict)
     landed: set[date] | None = None
     source_text_length: int = 40
     existing: dict[str, RawTable] = field(default_factory=dict)
+    # The restore's rows per date, as the sum of their hashes: change one to re-issue a date.
+    content: dict[date, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sent: list[tuple[str, tuple]] = []
@@ -91,6 +93,7 @@ class ScriptedCursor:
         self.description, self.rowcount, self.messages = None, -1, []
         self._rows: list[tuple] = []
         self._pending: list[list[tuple[str, str]]] = []
+        self.ledger: list[tuple] = []  # [raw_pos].[landed_dates]
 
     def execute(self, sql: str, *params: object) -> ScriptedCursor:
         self.sent.append((sql, params))
@@ -112,12 +115,26 @@ class ScriptedCursor:
             self.messages = [("[01000] (3262)", f"{PREFIX}The backup set on file 1 is valid.")]
         elif sql.startswith("SELECT TABLE_NAME"):
             self._result(("TABLE_NAME", "COLUMN_NAME"), list(self.columns))
-        elif sql.startswith("SELECT MAX(d)"):
-            self._result(("",), [(self.newest,)])
-        elif sql == tsql.landed_dates_sql():
+        elif sql.startswith("SELECT MIN(d)"):
+            self._result(("", "", ""), [(D - timedelta(days=6), self.newest, self.newest)])
+        elif sql == tsql_landing.landed_dates_sql():
             self._landed_dates(*params)
+        elif sql == tsql_landing.ensure_ledger_sql():
+            pass
         elif sql.startswith("IF OBJECT_ID(N'[raw_pos]"):
             self._ensure_raw_table(sql)
+        elif sql.startswith(f"SELECT [{tsql.BUSINESS_DATE}], COUNT_BIG(*)"):
+            days = sorted({p for p in params if isinstance(p, date)})
+            self._result(("", "", ""), [(d, 3, self.content.get(d, 1)) for d in days])
+        elif sql.startswith("SELECT COUNT_BIG(*)"):
+            self._result(("",), [(3,)])
+        elif sql.startswith(f"DELETE FROM {tsql_landing.LEDGER}"):
+            part, *days = params
+            self.ledger = [r for r in self.ledger if not (r[1] == part and r[0] in days)]
+        elif sql.startswith(f"INSERT INTO {tsql_landing.LEDGER}"):
+            self.ledger.append(params)
+        elif sql.startswith("SELECT [business_date], [part]"):
+            self._result(("",) * 5, [r[:5] for r in self.ledger if r[0] in params])
         elif sql.startswith("INSERT"):
             self._insert(sql)
         elif match := _MART.fullmatch(sql):
@@ -161,9 +178,13 @@ class ScriptedCursor:
         self.rowcount = 3
 
     def _landed_dates(self, start: date, end: date) -> None:
+        """``landed`` when given (None: no ledger yet), else the dates the ledger has."""
         if self.landed is not None:
             self._result(("business_date",), [(d,) for d in sorted(self.landed)
                                               if start <= d <= end])
+        elif self.ledger:
+            self._result(("business_date",), [(r[0],) for r in self.ledger
+                                              if r[1] == "state" and start <= r[0] <= end])
 
     def _mart(self, table: str, start: date, end: date) -> None:
         mart = self.marts[table]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from store_pipeline.doctor import collect_findings
-from store_pipeline.ingest import mssql_restore, tsql
+from store_pipeline.ingest import mssql_restore, tsql, tsql_landing
 from store_pipeline.ingest.files import business_date_of
 from store_pipeline.ingest.restore import LandedDate, RestoreError
 from store_pipeline.pos_schema import POS_TABLES
@@ -75,29 +75,31 @@ def test_landing_reports_progress_and_is_idempotent(warehouse, backup, landed):
     logged: list[str] = []
     again = warehouse.land_backup(path, day, logged.append)
     assert f"{path.name}: 100 percent processed." in logged
-    assert again.rows == landed.rows
+    assert again.rows == landed.rows and again.changed == ()  # the same rows: none replaced
     assert raw_counts(warehouse, day) == landed.rows
 
 
 def test_backup_of_another_date_leaves_raw_pos_untouched(warehouse, backup, landed):
     path, day = backup
     with pytest.raises(RestoreError, match=f"covers business date {day}"):
-        warehouse.land_backup(path, day + timedelta(days=1), print)
+        warehouse.land_backup(path, day + timedelta(days=30), print)
     assert raw_counts(warehouse, day) == landed.rows
 
 
 def test_failure_mid_landing_rolls_back(warehouse, backup, landed, monkeypatch):
     path, day = backup
-    original = tsql.landing_statements
+    original = tsql_landing.replace_statements
 
-    def broken(table, database, business_date):
-        delete, insert = original(table, database, business_date)
+    def broken(table, database, business_date, days):
+        delete, insert = original(table, database, business_date, days)
         if table.raw_name == "time_clock":  # after raw_pos.transaction was replaced
             insert = tsql.Statement(insert.sql.replace("s.[BreakMinutes]", "s.[NoSuchColumn]"),
                                     insert.params)
         return delete, insert
 
-    monkeypatch.setattr(mssql_restore.tsql, "landing_statements", broken)
+    with warehouse.connect() as connection:  # forget the ledger: every date lands again
+        connection.cursor().execute(f"DELETE FROM {tsql_landing.LEDGER}")
+    monkeypatch.setattr(mssql_restore.tsql_landing, "replace_statements", broken)
     with pytest.raises(RestoreError, match="landing into raw_pos failed: Invalid column name"):
         warehouse.land_backup(path, day, print)
     assert raw_counts(warehouse, day) == landed.rows

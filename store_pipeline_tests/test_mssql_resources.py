@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from store_pipeline.csv_export import CopyExporter, Export
-from store_pipeline.ingest import tsql
+from store_pipeline.ingest import tsql, tsql_landing
 from store_pipeline.ingest.restore import RestoreError
 from store_pipeline.pos_schema import POS_TABLES
 from store_pipeline.resources.mssql import SqlServerWarehouse
@@ -157,7 +157,7 @@ def test_landed_dates(monkeypatch):
     warehouse, pyodbc = _server(monkeypatch, ScriptedCursor(
         landed={D - timedelta(days=3), D, D + timedelta(days=1)}))
     assert warehouse.landed_dates(D - timedelta(days=3), D) == {D - timedelta(days=3), D}
-    assert pyodbc.cursor.sent == [(tsql.landed_dates_sql(), (D - timedelta(days=3), D))]
+    assert pyodbc.cursor.sent == [(tsql_landing.landed_dates_sql(), (D - timedelta(days=3), D))]
     nothing_yet, _ = _server(monkeypatch, ScriptedCursor(landed=None))
     assert nothing_yet.landed_dates(D, D) == set()
 

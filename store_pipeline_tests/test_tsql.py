@@ -6,13 +6,13 @@ dynamic SQL are not supported by sqlglot, so their text is asserted exactly.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlglot
 from sqlglot import exp
 
-from store_pipeline.ingest import tsql
+from store_pipeline.ingest import tsql, tsql_landing
 from store_pipeline.ingest.mssql_restore import RestoreTarget, land_backup, verify
 from store_pipeline.ingest.restore import RestoreError
 from store_pipeline.pos_schema import POS_TABLES, TABLES_BY_NAME
@@ -131,14 +131,10 @@ def test_other_backup_statements():
 
 
 def test_server_queries_parse():
-    assert tsql.newest_busy_day_sql(DB) == (
-        "SELECT MAX(d) FROM (SELECT CAST([Time] AS date) AS d, COUNT_BIG(*) AS n "
-        "FROM [pos_restore].[dbo].[Transaction] GROUP BY CAST([Time] AS date)) AS days "
-        "WHERE n >= 0.01 * (SELECT COUNT_BIG(*) FROM [pos_restore].[dbo].[Transaction])")
     assert tsql.source_columns_sql(DB) == (
         "SELECT TABLE_NAME, COLUMN_NAME FROM [pos_restore].INFORMATION_SCHEMA.COLUMNS "
         "WHERE TABLE_SCHEMA = N'dbo'")
-    for sql in (tsql.newest_busy_day_sql(DB), tsql.source_columns_sql(DB),
+    for sql in (tsql_landing.window_sql(DB), tsql.source_columns_sql(DB),
                 tsql.DEFAULT_PATHS_SQL, tsql.RESTORE_PERMISSION_SQL):
         assert isinstance(parsed(sql), exp.Select)
 
@@ -171,50 +167,40 @@ def test_every_raw_table_has_the_pos_columns_and_business_date(table):
     assert names == [*table.column_names, "business_date"]
 
 
-def test_landing_a_transactional_table():
-    delete, insert = tsql.landing_statements(TABLES_BY_NAME["Transaction"], DB, D)
-    assert delete == ("DELETE FROM [raw_pos].[transaction] WHERE [business_date] = ?", (D,))
-    assert insert == (
-        "INSERT INTO [raw_pos].[transaction] ([StoreID], [TransactionNumber], [BatchNumber], "
-        "[RegisterID], [CashierID], [CustomerID], [Time], [Total], [SalesTax], [Voided], "
-        "[business_date]) SELECT s.[StoreID], s.[TransactionNumber], s.[BatchNumber], "
-        "s.[RegisterID], s.[CashierID], s.[CustomerID], s.[Time], s.[Total], s.[SalesTax], "
-        "s.[Voided], ? FROM [pos_restore].[dbo].[Transaction] AS s "
-        "WHERE CAST(s.[Time] AS date) >= ?",
-        (D, D))
+WINDOW = [D - timedelta(days=n) for n in range(6, -1, -1)]
 
 
-def test_landing_tender_entries_through_their_transaction():
-    _, insert = tsql.landing_statements(TABLES_BY_NAME["TenderEntry"], DB, D)
-    assert insert == (
-        "INSERT INTO [raw_pos].[tender_entry] ([StoreID], [ID], [TransactionNumber], [TenderID], "
-        "[Amount], [business_date]) SELECT s.[StoreID], s.[ID], s.[TransactionNumber], "
-        "s.[TenderID], s.[Amount], ? FROM [pos_restore].[dbo].[TenderEntry] AS s "
-        "WHERE EXISTS (SELECT 1 FROM [pos_restore].[dbo].[Transaction] AS t "
-        "WHERE t.[StoreID] = s.[StoreID] AND t.[TransactionNumber] = s.[TransactionNumber] "
-        "AND CAST(t.[Time] AS date) >= ?)",
-        (D, D))
-    assert parsed(insert.sql).find(exp.Exists) is not None
-
-
-def test_landing_a_snapshot_table_copies_it_whole():
-    delete, insert = tsql.landing_statements(TABLES_BY_NAME["Store"], DB, D)
-    assert delete == ("DELETE FROM [raw_pos].[store] WHERE [business_date] = ?", (D,))
-    assert insert == (
-        "INSERT INTO [raw_pos].[store] ([ID], [StoreCode], [Name], [Region], [City], "
-        "[StateProvince], [TimeZone], [OpenDate], [CloseDate], [SquareFeet], [business_date]) "
-        "SELECT s.[ID], s.[StoreCode], s.[Name], s.[Region], s.[City], s.[StateProvince], "
-        "s.[TimeZone], s.[OpenDate], s.[CloseDate], s.[SquareFeet], ? "
-        "FROM [pos_restore].[dbo].[Store] AS s",
-        (D,))
+def test_landing_dates_each_row_under_its_own_date_or_the_backups():
+    rows = tsql_landing.dated_rows(TABLES_BY_NAME["Transaction"], DB, D)
+    assert "CASE WHEN CAST(s.[Time] AS date) >= ? THEN CAST(? AS date) " \
+           "ELSE CAST(s.[Time] AS date) END AS [business_date]" in rows.sql
+    assert rows.params == (D, D)
+    tenders = tsql_landing.dated_rows(TABLES_BY_NAME["TenderEntry"], DB, D)
+    assert "MIN(CAST([Time] AS date)) AS [d] FROM [pos_restore].[dbo].[Transaction]" in tenders.sql
+    store = tsql_landing.dated_rows(TABLES_BY_NAME["Store"], DB, D)
+    assert store.params == (D,) and "CASE" not in store.sql
 
 
 @pytest.mark.parametrize("table", POS_TABLES, ids=lambda t: t.name)
 def test_every_landing_statement_parses_with_one_value_per_marker(table):
-    for statement in tsql.landing_statements(table, "pos]restore", D):
+    statements = [tsql_landing.fingerprint_statement(table, "pos]restore", D, WINDOW),
+                  *tsql_landing.replace_statements(table, "pos]restore", D, WINDOW),
+                  tsql_landing.count_statement(table, D)]
+    for statement in statements:
         tree = parsed(statement.sql)
-        assert isinstance(tree, exp.Delete | exp.Insert)
+        assert isinstance(tree, exp.Delete | exp.Insert | exp.Select)
         assert len(list(tree.find_all(exp.Placeholder))) == len(statement.params)
+
+
+def test_ledger_statements_parse_with_one_value_per_marker():
+    statements = [tsql_landing.read_ledger_statement(WINDOW),
+                  *tsql_landing.write_ledger_statements("rows", [(D, "pos_20260310.bak", D,
+                                                                  "ab" * 16, D)])]
+    for statement in statements:
+        tree = parsed(statement.sql)
+        assert len(list(tree.find_all(exp.Placeholder))) == len(statement.params)
+    for sql in (tsql_landing.ensure_ledger_sql(), tsql_landing.landed_dates_sql()):
+        assert parsed(sql) is not None
 
 
 # --- messages and transactions ----------------------------------------------------------------
@@ -272,24 +258,60 @@ TARGET = RestoreTarget(backup="/srv/landing/pos_20260310.bak", label="pos_202603
                        database=DB)
 
 
+def _between(sent: list[str], first: str, last: str) -> list[str]:
+    begin = len(sent) - 1 - sent[::-1].index(first)
+    return sent[begin + 1:sent.index(last, begin)]
+
+
 def test_driver_restores_validates_and_lands_in_one_transaction():
     cursor, logged = ScriptedCursor(), []
     landed = land_backup(cursor, TARGET, D, logged.append)
-    assert landed.business_date == D
+    assert landed.business_date == D and landed.changed == tuple(WINDOW)
     assert landed.rows == {t.raw_name: 3 for t in POS_TABLES}
     assert logged == [f"pos_20260310.bak: {n} percent processed." for n in range(5, 101, 5)]
     sent = [sql for sql, _ in cursor.sent]
     restore = next(s for s in sent if s.startswith("RESTORE DATABASE"))
     assert "MOVE N'RMSHQ_log' TO N'/var/opt/mssql/log/pos_restore_2.ldf'" in restore
-    begin = sent.index(tsql.BEGIN_TRANSACTION)
-    assert sent[:4] == [tsql.filelist_sql(TARGET.backup), tsql.DEFAULT_PATHS_SQL,
-                        tsql.free_database_sql(DB), restore]
-    assert sent[4:begin] == [tsql.source_columns_sql(DB), tsql.newest_busy_day_sql(DB),
-                             tsql.ensure_raw_schema_sql(),
-                             *(tsql.ensure_raw_table_sql(t) for t in POS_TABLES)]
-    landing = [s for t in POS_TABLES for s in tsql.landing_statements(t, DB, D)]
-    assert cursor.sent[begin + 1:-1] == [(s.sql, s.params) for s in landing]
+    assert sent[:6] == [tsql.filelist_sql(TARGET.backup), tsql.DEFAULT_PATHS_SQL,
+                        tsql.free_database_sql(DB), restore, tsql.source_columns_sql(DB),
+                        tsql_landing.window_sql(DB)]
+    landing = _between(sent, tsql.BEGIN_TRANSACTION, tsql.COMMIT_TRANSACTION)
+    dated = [t for t in POS_TABLES if not t.is_snapshot]
+    state = [t for t in POS_TABLES if t.is_snapshot]
+    expected = [s.sql for t in dated for s in tsql_landing.replace_statements(t, DB, D, WINDOW)]
+    expected += [s.sql for t in state for s in tsql_landing.replace_statements(t, DB, D, [D])]
+    assert landing[:len(expected)] == expected
     assert sent[-1] == tsql.COMMIT_TRANSACTION
+    assert {(r[0], r[1]) for r in cursor.ledger} == {
+        *((d, "rows") for d in WINDOW), (D, "state")}
+
+
+def test_relanding_the_same_backup_replaces_nothing_and_a_reissue_only_its_changed_dates():
+    cursor = ScriptedCursor()
+    land_backup(cursor, TARGET, D, lambda line: None)
+    again = land_backup(cursor, TARGET, D, lambda line: None)
+    assert again.changed == ()
+    landing = _between([sql for sql, _ in cursor.sent], tsql.BEGIN_TRANSACTION,
+                       tsql.COMMIT_TRANSACTION)
+    assert not [sql for sql in landing if sql.startswith("DELETE FROM [raw_pos].[transaction]")]
+    cursor.content[D - timedelta(days=2)] = 99  # a late register's sales in the re-issue
+    reissued = land_backup(cursor, TARGET, D, lambda line: None)
+    assert reissued.changed == (D - timedelta(days=2),)
+    deletes = [(sql, params) for sql, params in cursor.sent
+               if sql.startswith("DELETE FROM [raw_pos].[transaction]")]
+    assert deletes[-1][1] == (D - timedelta(days=2),)
+
+
+def test_an_older_backup_leaves_the_dates_a_newer_one_landed():
+    cursor = ScriptedCursor()
+    newer = RestoreTarget(TARGET.backup, "pos_20260311.bak", DB)
+    cursor.newest = D + timedelta(days=1)
+    land_backup(cursor, newer, D + timedelta(days=1), lambda line: None)
+    cursor.newest, cursor.content = D, {d: 42 for d in WINDOW}  # older, and different
+    older = land_backup(cursor, TARGET, D, lambda line: None)
+    assert older.changed == (D - timedelta(days=6), D)  # what the newer one did not cover
+    rows = {r[0]: r[2] for r in cursor.ledger if r[1] == "rows"}
+    assert rows[D - timedelta(days=1)] == "pos_20260311.bak"
 
 
 def test_driver_uses_configured_file_folders():
@@ -320,8 +342,8 @@ def test_schema_mismatch_stops_before_raw_pos_is_touched():
 
 
 def test_backup_of_another_day_is_refused():
-    cursor = ScriptedCursor(newest=date(2026, 3, 9))
-    with pytest.raises(RestoreError, match=r"pos_20260310\.bak covers business date 2026-03-09, "
+    cursor = ScriptedCursor(newest=date(2026, 3, 1))
+    with pytest.raises(RestoreError, match=r"pos_20260310\.bak covers business date 2026-03-01, "
                        "not 2026-03-10"):
         land_backup(cursor, TARGET, D, lambda line: None)
     assert not any("raw_pos" in sql for sql, _ in cursor.sent)

@@ -222,11 +222,11 @@ def land_rows(cursor: Cursor, target: RestoreTarget, business_date: date,
                 for c in changed_rows + confirmed]) if changed_rows or confirmed else [])
             _run(cursor, tsql_landing.write_ledger_statements(STATE_PART, [
                 (business_date, name, business_date, state.fingerprint, now)]))
-        counts = {}
-        for table in POS_TABLES:
-            cursor.execute(f"SELECT COUNT_BIG(*) FROM {tsql.raw_table(table)} "
-                           f"WHERE {tsql.quote(tsql.BUSINESS_DATE)} = ?", business_date)
-            counts[table.raw_name] = cursor.fetchone()[0]
+            counts = {}
+            for table in POS_TABLES:
+                statement = tsql_landing.count_statement(table, business_date)
+                counts[table.raw_name] = cursor.execute(statement.sql,
+                                                        *statement.params).fetchone()[0]
     changed = {c.business_date for c in changed_rows} | ({business_date} if state_changed
                                                          else set())
     return LandedDate(business_date, counts, tuple(sorted(changed)))

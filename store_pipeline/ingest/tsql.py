@@ -10,7 +10,6 @@ import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import NamedTuple
 
 from store_pipeline.ingest.restore import RAW_SCHEMA
@@ -22,7 +21,6 @@ from store_pipeline.pos_schema import (
     MONEY,
     QTY,
     TEXT,
-    TRANSACTIONS,
     PosTable,
 )
 
@@ -185,26 +183,9 @@ def source_columns_sql(database: str) -> str:
             f"WHERE TABLE_SCHEMA = {literal(_SOURCE_SCHEMA)}")
 
 
-def newest_busy_day_sql(database: str) -> str:
-    """The newest date holding at least 1 % of the restored transactions."""
-    source = qualified(database, _SOURCE_SCHEMA, "Transaction")
-    return (f"SELECT MAX(d) FROM (SELECT CAST([Time] AS date) AS d, COUNT_BIG(*) AS n "
-            f"FROM {source} GROUP BY CAST([Time] AS date)) AS days "
-            f"WHERE n >= 0.01 * (SELECT COUNT_BIG(*) FROM {source})")
-
-
 def raw_table(table: PosTable) -> str:
     """``[raw_pos].[<raw_name>]``."""
     return qualified(RAW_SCHEMA, table.raw_name)
-
-
-def landed_dates_sql() -> str:
-    """Business dates between two parameters (?, ?) with transactions in raw_pos; none when
-    nothing has landed yet."""
-    table = raw_table(TRANSACTIONS)
-    return (f"IF OBJECT_ID({literal(table)}, N'U') IS NOT NULL "
-            f"SELECT DISTINCT {quote(BUSINESS_DATE)} FROM {table} "
-            f"WHERE {quote(BUSINESS_DATE)} BETWEEN ? AND ?")
 
 
 def ensure_raw_schema_sql() -> str:
@@ -243,35 +224,6 @@ def ensure_raw_table_sql(table: PosTable) -> str:
               f"BEGIN {create_raw_table_sql(table)}; {raw_index_sql(table)}; END")
     widen = widen_text_sql(table)
     return f"{create}; {widen}" if widen else create
-
-
-def _date_filter(table: PosTable, database: str) -> str:
-    if table.date_column:
-        return f" WHERE CAST(s.{quote(table.date_column)} AS date) >= ?"
-    if table.is_snapshot:
-        return ""
-    transactions = qualified(database, _SOURCE_SCHEMA, "Transaction")
-    return (f" WHERE EXISTS (SELECT 1 FROM {transactions} AS t "
-            "WHERE t.[StoreID] = s.[StoreID] AND t.[TransactionNumber] = s.[TransactionNumber] "
-            "AND CAST(t.[Time] AS date) >= ?)")
-
-
-def landing_statements(table: PosTable, database: str,
-                       business_date: date) -> tuple[Statement, Statement]:
-    """Delete the raw table's rows of ``business_date``, then insert them from the restore:
-    rows dated that day for transactional tables (TenderEntry through its transaction), the
-    whole table for master and inventory tables."""
-    target = raw_table(table)
-    delete = Statement(f"DELETE FROM {target} WHERE {quote(BUSINESS_DATE)} = ?", (business_date,))
-    cols = ", ".join(quote(c) for c in table.column_names)
-    src = ", ".join(f"s.{quote(c)}" for c in table.column_names)
-    where = _date_filter(table, database)
-    insert = Statement(
-        f"INSERT INTO {target} ({cols}, {quote(BUSINESS_DATE)}) SELECT {src}, ? "
-        f"FROM {qualified(database, _SOURCE_SCHEMA, table.name)} AS s{where}",
-        (business_date,) * (1 + where.count("?")),
-    )
-    return delete, insert
 
 
 def clean_message(text: str) -> str:

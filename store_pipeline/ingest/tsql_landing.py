@@ -120,3 +120,9 @@ def landed_dates_sql() -> str:
     return (f"IF OBJECT_ID({literal(LEDGER)}, N'U') IS NOT NULL "
             f"SELECT [business_date] FROM {LEDGER} WHERE [part] = N'state' "
             "AND [business_date] BETWEEN ? AND ?")
+
+
+def count_statement(table: PosTable, business_date: date) -> Statement:
+    """The raw table's row count for one date."""
+    return Statement(f"SELECT COUNT_BIG(*) FROM {raw_table(table)} "
+                     f"WHERE {quote(BUSINESS_DATE)} = ?", (business_date,))

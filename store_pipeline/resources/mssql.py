@@ -85,8 +85,9 @@ class SqlServerWarehouse(Warehouse):
     login_timeout: int = 30
 
     @classmethod
-    def from_env(cls) -> SqlServerWarehouse:
-        """Configure from ``STORE_PIPELINE_MSSQL_*``; the password stays an ``EnvVar``."""
+    def from_env(cls, **landing: Any) -> SqlServerWarehouse:
+        """Configure from ``STORE_PIPELINE_MSSQL_*``; the password stays an ``EnvVar``;
+        ``landing`` sets the landing fields of every warehouse."""
         missing = [var for var in (ENV_PREFIX + "SERVER", PASSWORD_ENV) if not os.environ.get(var)]
         if missing:
             raise SqlServerConfigError(f"the SQL Server warehouse needs {', '.join(missing)}")
@@ -103,7 +104,7 @@ class SqlServerWarehouse(Warehouse):
             check_identifier(values.get("restore_database", DEFAULT_RESTORE_DATABASE))
         except IdentifierError as error:
             raise SqlServerConfigError(f"{ENV_PREFIX}RESTORE_DATABASE: {error}") from None
-        return cls(password=dg.EnvVar(PASSWORD_ENV), **values)
+        return cls(password=dg.EnvVar(PASSWORD_ENV), **values, **landing)
 
     def connection_string(self) -> str:
         """The ODBC connection string without the password (safe to show)."""
@@ -153,7 +154,7 @@ class SqlServerWarehouse(Warehouse):
             cursor = connection.cursor()
             for path, business_date in backups:
                 yield mssql_restore.land_backup(cursor, self.restore_target(path),
-                                                business_date, log)
+                                                business_date, log, *self.landing_rules())
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         with self.connect() as connection:

@@ -24,13 +24,13 @@ from store_pipeline.settings import Settings
 
 def build_warehouse(settings: Settings) -> Warehouse:
     """DuckDB unless ``STORE_PIPELINE_WAREHOUSE=sqlserver``."""
+    landing = {"first_date": settings.start_date.isoformat(),
+               "retention_days": int(os.environ.get("STORE_PIPELINE_POS_RETENTION_DAYS",
+                                                    DEFAULT_RETENTION_DAYS))}
     if settings.warehouse == "sqlserver":
-        return SqlServerWarehouse.from_env()
+        return SqlServerWarehouse.from_env(**landing)
     memory = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT")  # as dbt's profile reads it
-    return DuckDBWarehouse(path=str(settings.warehouse_path),
-                           first_date=settings.start_date.isoformat(),
-                           retention_days=int(os.environ.get(
-                               "STORE_PIPELINE_POS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
+    return DuckDBWarehouse(path=str(settings.warehouse_path), **landing,
                            **({"memory_limit": memory} if memory else {}))
 
 

@@ -66,6 +66,16 @@ WriteDays = Callable[[Path, Sequence[date], Sequence[Export]],
 class Warehouse(dg.ConfigurableResource):
     """Where raw_pos and the dbt models live: DuckDB (embedded) or SQL Server (production)."""
 
+    # The chain's first business date: a backup's window never lands dates before it, so a
+    # from-scratch build and a nightly one read the same history.
+    first_date: str = ""
+    retention_days: int = DEFAULT_RETENTION_DAYS  # full days of transactions a backup keeps
+
+    def landing_rules(self) -> tuple[int, date | None]:
+        """(retention days, first date) for the landing functions."""
+        return self.retention_days, date.fromisoformat(self.first_date) if self.first_date \
+            else None
+
     def land_backups(self, backups: Sequence[tuple[Path, date]],
                      log: Callable[[str], None]) -> Iterator[LandedDate]:
         """Restore each (backup, business date) and land the date's rows in raw_pos, over one
@@ -100,10 +110,6 @@ class DuckDBWarehouse(Warehouse):
     lock_timeout_seconds: float = 900.0
     threads: int = 2
     memory_limit: str = "2GB"
-    # The chain's first business date: a backup's window never lands dates before it, so a
-    # from-scratch build and a nightly one read the same history.
-    first_date: str = ""
-    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @contextmanager
     def connect(self, read_only: bool = False,
@@ -121,10 +127,10 @@ class DuckDBWarehouse(Warehouse):
     def land_backups(self, backups: Sequence[tuple[Path, date]],
                      log: Callable[[str], None]) -> Iterator[LandedDate]:
         with self.connect(log=log) as con:
+            retention_days, first_date = self.landing_rules()
             yield from land_snapshots(
                 con, backups, LANDING_DATES_PER_TRANSACTION, workers=self.threads,
-                retention_days=self.retention_days,
-                first_date=date.fromisoformat(self.first_date) if self.first_date else None)
+                retention_days=retention_days, first_date=first_date)
 
     def landed_dates(self, start: date, end: date) -> set[date]:
         if not Path(self.path).is_file():
