@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from store_pipeline.rebuild import consecutive_runs, rebuild_ranges
+from store_pipeline.rebuild import consecutive_runs, dependent_dates
 from store_pipeline.runner import (
     DEPENDENTS_HANDLED_TAG,
     LANDED_KEY,
@@ -40,13 +40,14 @@ class Landing:
 
 def plan_rebuilds(landings: Iterable[Landing], landed: set[date]) -> list[tuple[date, date]]:
     """Ranges of landed dates to run analytics over: what the landings changed and every date
-    that reads a changed date, less what the landing runs built themselves."""
+    that reads a changed date. A date a landing run built itself is left out unless it reads
+    a date the run changed outside what it built (its build read that date's old rows)."""
     wanted: set[date] = set()
     for landing in landings:
-        for first, last in rebuild_ranges(landing.changed, landed):
-            wanted.update(first + timedelta(days=n) for n in range((last - first).days + 1))
-        wanted -= landing.built
-    return consecutive_runs(wanted)
+        outside = landing.changed - landing.built
+        wanted |= dependent_dates(outside) | (dependent_dates(landing.changed & landing.built)
+                                              - landing.built)
+    return consecutive_runs(wanted & landed)
 
 
 def range_request(job_name: str, first: str, last: str, run_key: str) -> dg.RunRequest:

@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 
 import dagster as dg
 
-from store_pipeline.rebuild import rebuild_ranges
+from store_pipeline.ingest.restore import dates_between
+from store_pipeline.rebuild import consecutive_runs, rebuild_ranges
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -19,11 +20,11 @@ DBT_STEP = "store_dbt_models"
 LANDED_KEY = dg.AssetKey(["raw_pos", "transaction"])
 # On runs whose launcher rebuilds the dates their landing changed itself (this module).
 DEPENDENTS_HANDLED_TAG = "store_pipeline/dependents_handled"
-DAILY_JOB, ANALYTICS_JOB = "daily_pipeline_job", "analytics_job"
+INGESTION_JOB, ANALYTICS_JOB = "ingestion_job", "analytics_job"
 
 # (job, the partitioning it runs over) in the order a range must be built.
 RANGE_JOBS = (
-    (DAILY_JOB, "daily"),
+    ("daily_pipeline_job", "daily"),  # run as ingestion_job, then analytics_job
     ("weekly_reports_job", "weekly"),
     ("monthly_reports_job", "monthly"),
 )
@@ -58,27 +59,49 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
                       announce: Callable[[str], None] = print,
                       full_refresh: bool = False,
                       only: Collection[str] | None = None) -> list[RangeRun]:
-    """Run each job once over the keys of its partitioning that cover [start, end], for the
+    """Run each partitioning's jobs once over its keys that cover [start, end], for the
     partitionings in ``only`` (all by default); ``full_refresh`` rebuilds the dbt marts from
-    all of raw_pos. Dates outside the range whose figures read a date the landing changed are
-    rebuilt (analytics only) before the weekly and monthly reports of everything built."""
+    every landed date. The daily dates land first; analytics then runs over the range and over
+    every landed date outside it whose figures read a date the landing changed, so no date is
+    built from a date that is about to change. Weekly and monthly reports follow for all of it."""
     runs: list[RangeRun] = []
     spans = [(start, end)]
     for job_name, partitioning in RANGE_JOBS:
         if only is not None and partitioning not in only:
             continue
+        if partitioning == "daily":
+            spans = _land_then_build(defs, partitions["daily"], start, end, instance, announce,
+                                     full_refresh, runs)
+            if spans is None:
+                return runs
+            continue
         for keys in key_runs(partitions[partitioning], spans):
             if not _run(defs, job_name, keys, instance, announce, full_refresh, runs):
                 return runs
-        if partitioning == "daily":
-            extra = _dependents(instance, runs[-1].run_id, start, end) if runs else []
-            for first, last in extra:
-                keys = keys_overlapping(partitions["daily"], first, last)
-                announce(f"{first}..{last} read dates this landing changed: rebuilding them")
-                if not _run(defs, ANALYTICS_JOB, keys, instance, announce, False, runs):
-                    return runs
-            spans += extra
     return runs
+
+
+def _land_then_build(defs: dg.Definitions, daily: dg.TimeWindowPartitionsDefinition,
+                     start: date, end: date, instance: dg.DagsterInstance,
+                     announce: Callable[[str], None], full_refresh: bool,
+                     runs: list[RangeRun]) -> list[tuple[date, date]] | None:
+    """Ingestion over [start, end], then analytics over it and its dependents; the spans
+    built, or None when a run failed."""
+    keys = keys_overlapping(daily, start, end)
+    if not keys:
+        return []
+    if not _run(defs, INGESTION_JOB, keys, instance, announce, False, runs):
+        return None
+    extra = _dependents(instance, runs[-1].run_id, start, end)
+    if extra:
+        announce(f"{', '.join(f'{a}..{b}' for a, b in extra)} read dates this landing "
+                 "changed: rebuilding them")
+    spans = consecutive_runs({*dates_between(start, end),
+                              *(d for a, b in extra for d in dates_between(a, b))})
+    for keys in key_runs(daily, spans):
+        if not _run(defs, ANALYTICS_JOB, keys, instance, announce, full_refresh, runs):
+            return None
+    return spans
 
 
 def key_runs(partitions_def: dg.TimeWindowPartitionsDefinition,

@@ -78,10 +78,12 @@ def test_the_lookbacks_match_the_dbt_project():
     assert f"-{SAME_DAY_LAST_YEAR_DAYS})" in daily_sales
 
 
-def test_what_a_run_built_itself_is_not_rebuilt():
-    landing = Landing("r", frozenset({D - timedelta(days=2), D}), frozenset({D}))
+def test_what_a_run_built_itself_is_rebuilt_only_if_it_read_a_date_changed_outside_it():
     landed = {D - timedelta(days=n) for n in range(10)}
-    assert plan_rebuilds([landing], landed) == [(D - timedelta(days=2), D - timedelta(days=1))]
+    itself = Landing("r", frozenset({D}), frozenset({D}))
+    assert plan_rebuilds([itself], landed) == []
+    late = Landing("r", frozenset({D - timedelta(days=2), D}), frozenset({D}))
+    assert plan_rebuilds([late], landed) == [(D - timedelta(days=2), D)]
 
 
 def test_a_landing_starts_analytics_over_the_dates_it_changed(instance):
