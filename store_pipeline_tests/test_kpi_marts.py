@@ -49,8 +49,10 @@ def home(tmp_path_factory) -> Path:
     snapshots = generate_chain(GeneratorConfig(stores=2, days=DAYS, end_date=END, seed=5),
                                outbox=home / "outbox")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
+    first = datetime.strptime(snapshots[0].stem[4:], "%Y%m%d").date()
     for snapshot in snapshots:
-        land_snapshot(con, snapshot, datetime.strptime(snapshot.stem[4:], "%Y%m%d").date())
+        land_snapshot(con, snapshot, datetime.strptime(snapshot.stem[4:], "%Y%m%d").date(),
+                      first_date=first)
     con.execute("UPDATE raw_pos.store SET OpenDate = ? WHERE ID = 2", [STORE_2_OPENED])
     for k in range(5):
         day = datetime.combine(LONG_WEEK + timedelta(days=k), datetime.min.time())

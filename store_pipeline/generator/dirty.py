@@ -13,8 +13,9 @@ With ``GeneratorConfig(dirty=True)``, each business date's rows are spoiled afte
 - unbalanced_tenders: one tender entry of a paid transaction off by 1 to 20 dollars (paid
   transactions);
 - future_transactions: one paid transaction, with its lines and tenders, copied a year ahead
-  under a new number into that day's snapshot only, when the day has at least
-  ``FUTURE_MIN_TRANSACTIONS`` transactions (so restore still takes the snapshot for its date).
+  under a new number into that day's snapshot and every later one (as a register clock running
+  ahead leaves it in the POS), when the day has at least ``FUTURE_MIN_TRANSACTIONS``
+  transactions; landing quarantines it under the newest backup.
 
 Each kind but the last spoils ``max(1, round(dirty_rate * n))`` of its ``n`` candidates a day;
 kinds sharing a table take distinct rows, and added rows copy untouched ones. Rows that are not
@@ -81,6 +82,7 @@ class DirtyData:
         self._config = config
         self._records: list[pd.DataFrame] = []
         self._future: dict[date, dict[str, Columns]] = {}
+        self._carried: dict[str, Columns] = {}  # the future-dated rows rung so far
         self._last = {"ID": ADDED_ID, "TransactionNumber": ADDED_NUMBER}
 
     def spoil(self, day: SimulatedDay) -> SimulatedDay:
@@ -98,9 +100,13 @@ class DirtyData:
 
     def add_future_transactions(self, business_date: date,
                                 tables: dict[str, Columns]) -> dict[str, Columns]:
-        """The snapshot's tables with the future-dated transactions of its business date."""
-        extra = self._future.pop(business_date)
-        return {**tables, **{name: concat([tables[name], rows]) for name, rows in extra.items()}}
+        """The snapshot's tables with every future-dated transaction rung up to its business
+        date: the POS keeps them, so each later backup holds them too."""
+        today = self._future.pop(business_date)
+        self._carried = {name: concat([self._carried[name], rows]) if name in self._carried
+                         else rows for name, rows in today.items()}
+        return {**tables, **{name: concat([tables[name], rows])
+                             for name, rows in self._carried.items()}}
 
     def manifest(self) -> pd.DataFrame:
         """One row per spoiled row: kind, business_date, pos_table, store_id, row_key (ID;

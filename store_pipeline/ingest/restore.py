@@ -272,9 +272,11 @@ def _sources(candidates: Sequence[Candidate],
 
 
 def land_snapshot(con: duckdb.DuckDBPyConnection, snapshot: Path, business_date: date,
-                  retention_days: int = DEFAULT_RETENTION_DAYS) -> LandedDate:
+                  retention_days: int = DEFAULT_RETENTION_DAYS,
+                  first_date: date | None = None) -> LandedDate:
     """Validate ``snapshot`` and land it as the backup of ``business_date``."""
-    [landed] = land_snapshots(con, [(snapshot, business_date)], retention_days=retention_days)
+    [landed] = land_snapshots(con, [(snapshot, business_date)], retention_days=retention_days,
+                              first_date=first_date)
     return landed
 
 
