@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 
 import dagster as dg
 
+from store_pipeline.dead_runs import fail_dead_runs, process_tags
+
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
@@ -54,7 +56,9 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
                       only: Collection[str] | None = None) -> list[RangeRun]:
     """Run each job once over the keys of its partitioning that cover [start, end], for the
     partitionings in ``only`` (all by default); ``full_refresh`` rebuilds the dbt marts from
-    all of raw_pos."""
+    all of raw_pos. Runs of this host whose process died are failed first, so that the slots
+    they held do not block these runs."""
+    fail_dead_runs(instance, announce)
     runs = []
     for job_name, partitioning in RANGE_JOBS:
         if only is not None and partitioning not in only:
@@ -67,7 +71,7 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
         result = job.execute_in_process(
             run_config=run_config(job, full_refresh),
             instance=instance,
-            tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]},
+            tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1], **process_tags()},
             raise_on_error=False,
         )
         runs.append(RangeRun(job_name, keys[0], keys[-1], result.success, result.run_id))

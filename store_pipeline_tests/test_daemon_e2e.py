@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -17,26 +13,23 @@ import dagster as dg
 
 from store_pipeline.generator import GeneratorConfig, generate_chain
 from store_pipeline.instance import write_instance_config
+from store_pipeline_tests.processes import (
+    BIN,
+    REPO,
+    WORKSPACE,
+    environment,
+    free_port,
+    start,
+    wait_for,
+    webserver_up,
+)
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 DAY = date(2026, 3, 10)
-DEADLINE_SECONDS = 240
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _environment(home: Path, sshd) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STORE_PIPELINE_")}
-    return env | {
-        "STORE_PIPELINE_HOME": str(home),
-        "STORE_PIPELINE_START_DATE": "2026-03-01",
-        "STORE_PIPELINE_TIMEZONE": "America/New_York",
+    return environment(home) | {
         "STORE_PIPELINE_SENSOR_INTERVAL": "3",
         "STORE_PIPELINE_SFTP_HOST": sshd.host,
         "STORE_PIPELINE_SFTP_PORT": str(sshd.port),
@@ -44,62 +37,24 @@ def _environment(home: Path, sshd) -> dict[str, str]:
         "STORE_PIPELINE_SFTP_KEY_FILE": str(sshd.key_file),
         "STORE_PIPELINE_SFTP_KNOWN_HOSTS": str(sshd.known_hosts),
         "STORE_PIPELINE_SFTP_REMOTE_DIR": str(sshd.outbox),
-        "DAGSTER_HOME": str(home / "dagster_home"),
     }
-
-
-def _start(stack: ExitStack, args: list[str], env: dict[str, str], log: Path) -> None:
-    out = stack.enter_context(log.open("w"))
-    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    stack.callback(_stop, process)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-
-
-def _wait_for(what: str, probe, logs: list[Path], timeout: float = DEADLINE_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(1)
-    tails = "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in logs if p.exists())
-    raise AssertionError(f"timed out waiting for {what}\n{tails}")
-
-
-def _webserver_up(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as reply:
-            return reply.status == 200
-    except OSError:
-        return False
 
 
 def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_path):
     home = tmp_path / "home"
     write_instance_config(home / "dagster_home")
     env = _environment(home, sshd)
-    workspace = str(REPO / "workspace.yaml")
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
-    port = _free_port()
+    port = free_port()
     with ExitStack() as stack:
         # Storage is created once, here: the daemon and webserver must not race to create it.
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
-        _start(stack, [str(BIN / "dagster-daemon"), "run", "-w", workspace], env, logs[0])
-        _start(stack, [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1",
+        start(stack, [str(BIN / "dagster-daemon"), "run", "-w", WORKSPACE], env, logs[0])
+        start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
                        "-p", str(port)], env, logs[1])
-        _wait_for("the webserver", lambda: _webserver_up(port), logs)
+        wait_for("the webserver", lambda: webserver_up(port), logs)
         started = subprocess.run([str(BIN / "dagster"), "sensor", "start", "new_backup_sensor",
-                                  "-w", workspace], cwd=REPO, env=env, capture_output=True,
+                                  "-w", WORKSPACE], cwd=REPO, env=env, capture_output=True,
                                  text=True, timeout=120)
         assert started.returncode == 0, started.stdout + started.stderr
 
@@ -112,8 +67,8 @@ def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_pa
 
         by_sensor = dg.RunsFilter(tags={"dagster/sensor_name": "new_backup_sensor"},
                                   statuses=[dg.DagsterRunStatus.SUCCESS])
-        [run] = _wait_for("the sensor's ingestion run to succeed",
-                          lambda: instance.get_run_records(by_sensor), logs)
+        [run] = wait_for("the sensor's ingestion run to succeed",
+                         lambda: instance.get_run_records(by_sensor), logs)
         assert run.dagster_run.tags["dagster/partition"] == DAY.isoformat()
         landed = dg.AssetKey(["raw_pos", "transaction"])
         assert DAY.isoformat() in instance.get_materialized_partitions(landed)
