@@ -73,3 +73,23 @@ def webserver_up(port: int) -> bool:
             return reply.status == 200
     except OSError:
         return False
+
+
+def start_services(stack: ExitStack, env: dict[str, str], logs: list[Path]) -> int:
+    """The Dagster daemon and webserver of the workspace (logs: daemon's, webserver's); the
+    webserver's port, once it answers. Create the instance's storage first: the two must not
+    race to create it."""
+    port = free_port()
+    start(stack, [str(BIN / "dagster-daemon"), "run", "-w", WORKSPACE], env, logs[0])
+    start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
+                  "-p", str(port)], env, logs[1])
+    wait_for("the webserver", lambda: webserver_up(port), logs)
+    return port
+
+
+def dagster_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``dagster <args> -w workspace.yaml``, which must succeed."""
+    done = subprocess.run([str(BIN / "dagster"), *args, "-w", WORKSPACE], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done

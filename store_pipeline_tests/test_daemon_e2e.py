@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -13,16 +12,7 @@ import dagster as dg
 
 from store_pipeline.generator import GeneratorConfig, generate_chain
 from store_pipeline.instance import write_instance_config
-from store_pipeline_tests.processes import (
-    BIN,
-    REPO,
-    WORKSPACE,
-    environment,
-    free_port,
-    start,
-    wait_for,
-    webserver_up,
-)
+from store_pipeline_tests.processes import dagster_cli, environment, start_services, wait_for
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 
 DAY = date(2026, 3, 10)
@@ -45,18 +35,11 @@ def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_pa
     write_instance_config(home / "dagster_home")
     env = _environment(home, sshd)
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
-    port = free_port()
     with ExitStack() as stack:
         # Storage is created once, here: the daemon and webserver must not race to create it.
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
-        start(stack, [str(BIN / "dagster-daemon"), "run", "-w", WORKSPACE], env, logs[0])
-        start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
-                       "-p", str(port)], env, logs[1])
-        wait_for("the webserver", lambda: webserver_up(port), logs)
-        started = subprocess.run([str(BIN / "dagster"), "sensor", "start", "new_backup_sensor",
-                                  "-w", WORKSPACE], cwd=REPO, env=env, capture_output=True,
-                                 text=True, timeout=120)
-        assert started.returncode == 0, started.stdout + started.stderr
+        start_services(stack, env, logs)
+        dagster_cli(["sensor", "start", "new_backup_sensor"], env)
 
         # The POS writes its backup, then renames it into the outbox, as the simulator does.
         [backup] = generate_chain(GeneratorConfig(stores=1, days=1, end_date=DAY, seed=5,
