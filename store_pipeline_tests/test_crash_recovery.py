@@ -24,7 +24,7 @@ from store_pipeline.generator import GeneratorConfig, generate_chain
 from store_pipeline.instance import write_instance_config
 from store_pipeline_tests.processes import BIN, REPO, environment, start, wait_for
 
-START, END = date(2026, 3, 3), date(2026, 3, 5)
+START, END = date(2026, 3, 1), date(2026, 3, 5)
 BACKFILL = ["backfill", "--start", START.isoformat(), "--end", END.isoformat(), "--only", "daily"]
 LEFTOVER_PATTERNS = ("*.part", "*.tmp")
 
@@ -40,7 +40,7 @@ def _in_step(step: str, event_type: dg.DagsterEventType | None = None, message: 
 STAGES = {  # in the order a backfill reaches them
     "landing": _in_step("raw_pos", dg.DagsterEventType.STEP_START),
     "dbt": _in_step("store_dbt_models", dg.DagsterEventType.ASSET_MATERIALIZATION),
-    "exports": _in_step("csv_exports", message="exports 2026-03-03: written"),
+    "exports": _in_step("csv_exports", message=f"exports {START}: written"),
     "reports": _in_step("daily_reports", dg.DagsterEventType.STEP_START),
 }
 
@@ -48,7 +48,7 @@ STAGES = {  # in the order a backfill reaches them
 @pytest.fixture(scope="module")
 def outbox(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("pos_outbox")
-    generate_chain(GeneratorConfig(stores=2, days=3, end_date=END, seed=3,
+    generate_chain(GeneratorConfig(stores=2, days=5, end_date=END, seed=3,
                                    transactions_per_store_day=80), outbox=folder)
     return folder
 
@@ -92,10 +92,17 @@ def _kill_inside(stage: str, home: Path, outbox: Path, log: Path) -> str:
         earlier = {r.dagster_run.run_id for r in instance.get_run_records()}
         process = start(stack, [str(BIN / "store-pipeline"), *BACKFILL], _env(home, outbox), log)
 
+        seen: dict[str, str | None] = {}  # new run -> cursor of the events read so far
+
         def inside() -> str | None:
+            """The new run once one of its events shows it in ``stage`` (events read once)."""
             for record in instance.get_run_records(limit=1):
                 run_id = record.dagster_run.run_id
-                if run_id not in earlier and any(map(STAGES[stage], instance.all_logs(run_id))):
+                if run_id in earlier:
+                    continue
+                events = instance.get_records_for_run(run_id, cursor=seen.get(run_id))
+                seen[run_id] = events.cursor
+                if any(STAGES[stage](r.event_log_entry) for r in events.records):
                     return run_id
             return None
 
