@@ -37,7 +37,7 @@ import dagster as dg  # noqa: E402
 
 from store_pipeline.generator import GeneratorConfig, generate_chain  # noqa: E402
 from store_pipeline.instance import write_instance_config  # noqa: E402
-from store_pipeline_tests.dagster_processes import (  # noqa: E402
+from store_pipeline_tests.processes import (  # noqa: E402
     free_port,
     start,
     wait_for,

@@ -28,8 +28,11 @@ from store_pipeline.resources.select import build_resources
 from store_pipeline.schedules import SCHEDULES
 from store_pipeline.sensors import landed_data_sensor, new_backup_sensor, period_reports_sensor
 from store_pipeline.settings import load_environment, load_settings
+from store_pipeline.slot_wait import install as install_slot_wait
 
-enable_event_batches()  # every process that runs our steps loads this module
+# Every process that runs our steps loads this module.
+enable_event_batches()
+install_slot_wait()
 load_environment()
 
 ASSETS = [pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,

@@ -1,7 +1,8 @@
 """``store-pipeline doctor``: check the configuration in force; say how to fix each problem.
 
-Local checks always run; the SQL Server checks when ``STORE_PIPELINE_WAREHOUSE=sqlserver``, the
-SFTP checks when ``STORE_PIPELINE_SFTP_HOST`` is set. Nothing is created or changed.
+Local checks always run, the instance's storage among them (SQLite, or PostgreSQL reached with
+a login); the SQL Server checks when ``STORE_PIPELINE_WAREHOUSE=sqlserver``, the SFTP checks
+when ``STORE_PIPELINE_SFTP_HOST`` is set. Nothing is created or changed.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import paramiko
+import psycopg2
 from dotenv import load_dotenv
 from paramiko.hostkeys import InvalidHostKey
 
 from store_pipeline.ingest.mssql_restore import describe_error
 from store_pipeline.ingest.sftp_transfer import Endpoint, SftpError
 from store_pipeline.ingest.tsql import RESTORE_PERMISSION_SQL
+from store_pipeline.instance import POSTGRES_URL_ENV, describe_postgres, postgres_url
 from store_pipeline.resources.mssql import SqlServerConfigError, SqlServerWarehouse
 from store_pipeline.resources.sftp import SftpOutbox
 from store_pipeline.settings import DEFAULT_START_DATE, DEFAULT_TIMEZONE, Settings, load_settings
@@ -42,10 +45,11 @@ class Finding:
     ok: bool
     problem: str = ""
     fix: str = ""
+    note: str = ""
 
 
-def _ok(name: str) -> Finding:
-    return Finding(name, True)
+def _ok(name: str, note: str = "") -> Finding:
+    return Finding(name, True, note=note)
 
 
 def _problem(name: str, problem: str, fix: str) -> Finding:
@@ -103,6 +107,23 @@ def folder_findings(settings: Settings) -> list[Finding]:
     folders = {"data home": settings.home, "landing folder": settings.landing,
                "exports folder": settings.exports, "reports folder": settings.reports}
     return [check_writable(name, folder) for name, folder in folders.items()]
+
+
+def check_instance_storage(dagster_home: Path) -> Finding:
+    """Which storage the Dagster instance uses; PostgreSQL's must take a login."""
+    url = postgres_url()
+    if url is None:
+        return _ok("instance storage", f"SQLite under {dagster_home}")
+    where = describe_postgres(url)
+    try:
+        psycopg2.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
+    except psycopg2.Error as error:
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        return _problem("instance storage", f"cannot connect to PostgreSQL at {where}: {reason}",
+                        f"check {POSTGRES_URL_ENV} (postgresql://user:password@host:port/db), "
+                        "that the server takes TCP connections there and the database exists; "
+                        "unset it for the embedded SQLite storage")
+    return _ok("instance storage", f"PostgreSQL at {where}")
 
 
 def check_outbox(folder: Path) -> Finding:
@@ -254,6 +275,8 @@ def collect_findings() -> list[Finding]:
     settings = load_settings()
     findings.append(check_warehouse(warehouse))
     findings += folder_findings(settings)
+    findings.append(check_instance_storage(Path(os.environ.get("DAGSTER_HOME",
+                                                               settings.dagster_home))))
     if os.environ.get(SFTP_HOST_ENV):
         findings += sftp_findings()
     else:
@@ -268,7 +291,7 @@ def run_doctor(print_fn: Callable[[str], None] = print) -> int:
     findings = collect_findings()
     for finding in findings:
         if finding.ok:
-            print_fn(f"ok    {finding.name}")
+            print_fn(f"ok    {finding.name}" + (f" ({finding.note})" if finding.note else ""))
         else:
             print_fn(f"FAIL  {finding.name}: {finding.problem}")
             print_fn(f"      fix: {finding.fix}")

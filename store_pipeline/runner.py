@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 import dagster as dg
 
+from store_pipeline.dead_runs import fail_dead_runs, process_tags
 from store_pipeline.ingest.restore import dates_between
 from store_pipeline.rebuild import consecutive_runs, rebuild_ranges
 
@@ -61,9 +62,12 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
                       only: Collection[str] | None = None) -> list[RangeRun]:
     """Run each partitioning's jobs once over its keys that cover [start, end], for the
     partitionings in ``only`` (all by default); ``full_refresh`` rebuilds the dbt marts from
-    every landed date. The daily dates land first; analytics then runs over the range and over
-    every landed date outside it whose figures read a date the landing changed, so no date is
-    built from a date that is about to change. Weekly and monthly reports follow for all of it."""
+    every landed date. Runs of this host whose process died are failed first, so that the
+    slots they held do not block these runs. The daily dates land first; analytics then runs
+    over the range and over every landed date outside it whose figures read a date the landing
+    changed, so no date is built from a date that is about to change. Weekly and monthly
+    reports follow for all of it."""
+    fail_dead_runs(instance, announce)
     runs: list[RangeRun] = []
     spans = [(start, end)]
     for job_name, partitioning in RANGE_JOBS:
@@ -129,7 +133,8 @@ def _run(defs: dg.Definitions, job_name: str, keys: Sequence[str],
     result = job.execute_in_process(
         run_config=run_config(job, full_refresh),
         instance=instance,
-        tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1], DEPENDENTS_HANDLED_TAG: "true"},
+        tags={RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1], DEPENDENTS_HANDLED_TAG: "true",
+              **process_tags()},
         raise_on_error=False,
     )
     runs.append(RangeRun(job_name, keys[0], keys[-1], result.success, result.run_id))

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from store_pipeline.settings import load_settings
-from store_pipeline_tests.dagster_processes import REPO, free_port, start, wait_for, webserver_up
+from store_pipeline_tests.processes import REPO, free_port, start, wait_for, webserver_up
 
 BIN = Path(sys.executable).parent
 # The system's folders only: neither dagster nor dbt nor the venv's python is found on it.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -14,25 +12,14 @@ import dagster as dg
 
 from store_pipeline.generator import GeneratorConfig, generate_chain
 from store_pipeline.instance import write_instance_config
-from store_pipeline_tests.dagster_processes import (
-    REPO,
-    free_port,
-    start,
-    wait_for,
-    webserver_up,
-)
+from store_pipeline_tests.processes import dagster_cli, environment, start_services, wait_for
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 
-BIN = Path(sys.executable).parent
 DAY = date(2026, 3, 10)
 
 
 def _environment(home: Path, sshd) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STORE_PIPELINE_")}
-    return env | {
-        "STORE_PIPELINE_HOME": str(home),
-        "STORE_PIPELINE_START_DATE": "2026-03-01",
-        "STORE_PIPELINE_TIMEZONE": "America/New_York",
+    return environment(home) | {
         "STORE_PIPELINE_SENSOR_INTERVAL": "3",
         "STORE_PIPELINE_SFTP_HOST": sshd.host,
         "STORE_PIPELINE_SFTP_PORT": str(sshd.port),
@@ -40,7 +27,6 @@ def _environment(home: Path, sshd) -> dict[str, str]:
         "STORE_PIPELINE_SFTP_KEY_FILE": str(sshd.key_file),
         "STORE_PIPELINE_SFTP_KNOWN_HOSTS": str(sshd.known_hosts),
         "STORE_PIPELINE_SFTP_REMOTE_DIR": str(sshd.outbox),
-        "DAGSTER_HOME": str(home / "dagster_home"),
     }
 
 
@@ -48,20 +34,12 @@ def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_pa
     home = tmp_path / "home"
     write_instance_config(home / "dagster_home")
     env = _environment(home, sshd)
-    workspace = str(REPO / "workspace.yaml")
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
-    port = free_port()
     with ExitStack() as stack:
         # Storage is created once, here: the daemon and webserver must not race to create it.
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
-        start(stack, [str(BIN / "dagster-daemon"), "run", "-w", workspace], env, logs[0])
-        start(stack, [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1",
-                       "-p", str(port)], env, logs[1])
-        wait_for("the webserver", lambda: webserver_up(port), logs)
-        started = subprocess.run([str(BIN / "dagster"), "sensor", "start", "new_backup_sensor",
-                                  "-w", workspace], cwd=REPO, env=env, capture_output=True,
-                                 text=True, timeout=120)
-        assert started.returncode == 0, started.stdout + started.stderr
+        start_services(stack, env, logs)
+        dagster_cli(["sensor", "start", "new_backup_sensor"], env)
 
         # The POS writes its backup, then renames it into the outbox, as the simulator does.
         [backup] = generate_chain(GeneratorConfig(stores=1, days=1, end_date=DAY, seed=5,
@@ -73,7 +51,7 @@ def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_pa
         by_sensor = dg.RunsFilter(tags={"dagster/sensor_name": "new_backup_sensor"},
                                   statuses=[dg.DagsterRunStatus.SUCCESS])
         [run] = wait_for("the sensor's ingestion run to succeed",
-                          lambda: instance.get_run_records(by_sensor), logs)
+                         lambda: instance.get_run_records(by_sensor), logs)
         assert run.dagster_run.tags["dagster/partition"] == DAY.isoformat()
         landed = dg.AssetKey(["raw_pos", "transaction"])
         assert DAY.isoformat() in instance.get_materialized_partitions(landed)

@@ -21,7 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from store_pipeline.doctor import Finding, collect_findings, run_doctor
 from store_pipeline.resources.mssql import SqlServerConfigError, SqlServerWarehouse
+from store_pipeline_tests.postgres_server import postgres_fixtures
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
+
+postgres, postgres_url = postgres_fixtures
 
 SECRET = "s3cr;t}pw"
 _CLEARED = ("STORE_PIPELINE_WAREHOUSE", "STORE_PIPELINE_SFTP_HOST", "STORE_PIPELINE_SFTP_PORT",
@@ -45,6 +48,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for var in _CLEARED:
         monkeypatch.setenv(var, "")
     monkeypatch.setenv("STORE_PIPELINE_WAREHOUSE", "duckdb")
+    monkeypatch.delenv("STORE_PIPELINE_DAGSTER_POSTGRES_URL", raising=False)
     (tmp_path / "outbox").mkdir()
     monkeypatch.setenv("STORE_PIPELINE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("STORE_PIPELINE_OUTBOX", str(tmp_path / "outbox"))
@@ -71,7 +75,7 @@ def assert_problem(name: str, problem: str, fix: str) -> None:
 def test_a_good_local_configuration_passes(env):
     lines: list[str] = []
     assert run_doctor(lines.append) == 0
-    assert lines[-1] == "all 8 checks passed"
+    assert lines[-1] == "all 9 checks passed"
     assert all(line.startswith("ok    ") for line in lines[:-1])
 
 
@@ -339,3 +343,30 @@ def test_sftp_port_closed(sftp, closed_port):
     sftp.setenv("STORE_PIPELINE_SFTP_PORT", str(closed_port))
     assert_problem("SFTP port", f"cannot connect to 127.0.0.1:{closed_port}: ",
                    "no firewall blocks the port")
+
+
+# --- the instance's storage -------------------------------------------------------------------
+
+def test_the_instance_storage_is_named(env, tmp_path):
+    env.delenv("DAGSTER_HOME")
+    lines: list[str] = []
+    run_doctor(lines.append)
+    assert f"ok    instance storage (SQLite under {tmp_path / 'home' / 'dagster_home'})" in lines
+
+
+def test_a_reachable_postgres_storage_passes(env, postgres_url):
+    env.setenv("STORE_PIPELINE_DAGSTER_POSTGRES_URL", postgres_url)
+    result = finding("instance storage")
+    assert result.ok
+    assert result.note.startswith("PostgreSQL at postgresql://pipeline@127.0.0.1:")
+
+
+def test_a_refused_postgres_login_names_the_server_not_the_password(env, postgres_url):
+    wrong = postgres_url.replace("@", "x@", 1)
+    env.setenv("STORE_PIPELINE_DAGSTER_POSTGRES_URL", wrong)
+    result = finding("instance storage")
+    assert_problem("instance storage", "cannot connect to PostgreSQL at postgresql://pipeline@",
+                   "STORE_PIPELINE_DAGSTER_POSTGRES_URL")
+    password = wrong.split(":")[2].split("@")[0]
+    assert password not in result.problem + result.fix
+    assert "password authentication failed" in result.problem

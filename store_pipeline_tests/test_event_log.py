@@ -1,13 +1,15 @@
 """The instance's event log: a range run's events batched, and read back as Dagster reads them."""
 
+import inspect
 from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from store_pipeline.event_log import BatchingSqliteEventLogStorage
-from store_pipeline.instance import write_instance_config
+from store_pipeline.instance import POSTGRES_URL_ENV, instance_config, write_instance_config
 from store_pipeline.runner import RANGE_END_TAG, RANGE_START_TAG
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-02-01")
@@ -152,3 +154,54 @@ def test_commits_are_not_flushed_to_disk_one_by_one(dagster_home):
             with storage._connect(shard) as conn:
                 assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
                 assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+# The SqliteEventLogStorage methods the batching storage overrides or calls, as of Dagster
+# 1.13.27: a Dagster upgrade that changes one needs store_pipeline/event_log.py looked at again.
+DAGSTER_METHODS = {
+    "__init__": "(self, base_dir: str, inst_data: dagster._serdes.config_class."
+                "ConfigurableClassData | None = None)",
+    "_connect": "(self, shard: str) -> collections.abc.Iterator[sqlalchemy.engine.base."
+                "Connection]",
+    "has_table": "(self, table_name: str) -> bool",
+    "store_event_batch": "(self, events: collections.abc.Sequence['EventLogEntry']) -> None",
+    "_store_asset_check_evaluation_planned": "(self, event: dagster._core.events.log."
+                                             "EventLogEntry, event_id: int | None) -> None",
+    "_event_to_row": "(self, event: dagster._core.events.log.EventLogEntry) -> dict[str, "
+                     "typing.Any]",
+    "_store_asset_event_tags": "(self, conn: sqlalchemy.engine.base.Connection, events: "
+                               "collections.abc.Sequence[dagster._core.events.log."
+                               "EventLogEntry], event_ids: collections.abc.Sequence[int]) "
+                               "-> None",
+    "_store_asset_event": "(self, conn: sqlalchemy.engine.base.Connection, event: dagster."
+                          "_core.events.log.EventLogEntry, event_id: int) -> None",
+    "run_connection": "(self, run_id: str | None = None) -> Any",
+    "index_transaction": "(self) -> collections.abc.Iterator[sqlalchemy.engine.base."
+                         "Connection]",
+    "index_connection": "(self) -> ContextManager[sqlalchemy.engine.base.Connection]",
+    "conn_string_for_shard": "(self, shard_name: str) -> str",
+    "_initdb": "(self, engine: sqlalchemy.engine.base.Engine, for_index_shard=False) -> None",
+    "wipe": "(self) -> None",
+    "dispose": "(self) -> None",
+    "_event_insert_timestamp": "(self, event)",
+}
+
+
+def test_the_dagster_methods_it_relies_on_keep_their_signatures():
+    for name, signature in DAGSTER_METHODS.items():
+        assert str(inspect.signature(getattr(SqliteEventLogStorage, name))) == signature, name
+    for attribute in ("_db_lock", "_initialized_dbs"):  # set by Dagster's constructor
+        assert attribute in inspect.getsource(SqliteEventLogStorage.__init__), attribute
+    planned = "supports_partition_subset_in_asset_materialization_planned_events"
+    assert isinstance(getattr(SqliteEventLogStorage, planned), property)
+
+
+def test_the_speed_ups_serve_the_embedded_storage_only(tmp_path, monkeypatch):
+    monkeypatch.setenv(POSTGRES_URL_ENV, "postgresql://pipeline@127.0.0.1:5432/dagster")
+    config = yaml.safe_load(instance_config(tmp_path))
+    assert "event_log_storage" not in config
+    assert config["storage"] == {"postgres": {"postgres_url": {"env": POSTGRES_URL_ENV}}}
+    monkeypatch.delenv(POSTGRES_URL_ENV)
+    config = yaml.safe_load(instance_config(tmp_path))
+    assert config["event_log_storage"]["class"] == BatchingSqliteEventLogStorage.__name__
+    assert "storage" not in config

@@ -6,6 +6,7 @@ import dagster as dg
 from store_pipeline.csv_export import EXPORTS
 from store_pipeline.freshness import DAILY_BY_0500
 from store_pipeline.ingest.restore import dates_between
+from store_pipeline.leftovers import remove_leftovers
 from store_pipeline.partitions import daily_partitions, window_dates
 from store_pipeline.resources.data_home import DataHome
 from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -37,6 +38,8 @@ def csv_exports(context: dg.AssetExecutionContext, warehouse: Warehouse,
     selected = [e for e in EXPORTS if dg.AssetKey(["exports", e.name]) in chosen]
     days = dates_between(*window_dates(context))
     rows = {e.name: 0 for e in selected}
+    for leftover in remove_leftovers(data_home.exports):
+        context.log.info(f"removed {leftover}, left by a run that was killed")
     with warehouse.exporter(log=context.log.info) as write_days:
         for day, written in write_days(data_home.exports, days, selected):
             for name, n in written.items():

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 
+from store_pipeline.leftovers import remove_leftovers
 from store_pipeline.reports.data import DateBlocks, Fetch
 from store_pipeline.reports.files import ensure_plotly_js
 from store_pipeline.resources.warehouse import Warehouse
@@ -51,6 +52,8 @@ def render_periods(warehouse: Warehouse, render: Render, periods: list[date], re
                    log: Log, workers: int | None = None) -> list[Path]:
     """Render every period with ``render``; the files written, in period order."""
     reports_dir = Path(reports_dir)
+    for leftover in remove_leftovers(reports_dir):
+        log(f"removed {leftover}, left by a run that was killed")
     ensure_plotly_js(reports_dir)
     workers = workers or worker_count(len(periods))
     if workers <= 1:

@@ -1,0 +1,95 @@
+"""The pipeline's real processes in tests: the CLI, the Dagster daemon and webserver."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WORKSPACE = str(REPO / "workspace.yaml")
+DEADLINE_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(home: Path, start_date: str = "2026-03-01") -> dict[str, str]:
+    """This environment without STORE_PIPELINE_* settings, with a data home of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORE_PIPELINE_")}
+    return env | {
+        "STORE_PIPELINE_HOME": str(home),
+        "STORE_PIPELINE_START_DATE": start_date,
+        "STORE_PIPELINE_TIMEZONE": "America/New_York",
+        "DAGSTER_HOME": str(home / "dagster_home"),
+    }
+
+
+def start(stack: ExitStack, args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start ``args`` in a session of its own, stopped when ``stack`` closes."""
+    out = stack.enter_context(log.open("w"))
+    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    stack.callback(stop, process)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM the process's session, SIGKILL it if it has not ended 20 s later."""
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+def wait_for(what: str, probe, logs: list[Path], timeout: float = DEADLINE_SECONDS,
+             every: float = 1.0):
+    """``probe()``'s first true value; fail with the logs' tails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(every)
+    tails = "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in logs if p.exists())
+    raise AssertionError(f"timed out waiting for {what}\n{tails}")
+
+
+def webserver_up(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def start_services(stack: ExitStack, env: dict[str, str], logs: list[Path]) -> int:
+    """The Dagster daemon and webserver of the workspace (logs: daemon's, webserver's); the
+    webserver's port, once it answers. Create the instance's storage first: the two must not
+    race to create it."""
+    port = free_port()
+    start(stack, [str(BIN / "dagster-daemon"), "run", "-w", WORKSPACE], env, logs[0])
+    start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
+                  "-p", str(port)], env, logs[1])
+    wait_for("the webserver", lambda: webserver_up(port), logs)
+    return port
+
+
+def dagster_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``dagster <args> -w workspace.yaml``, which must succeed."""
+    done = subprocess.run([str(BIN / "dagster"), *args, "-w", WORKSPACE], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
