@@ -1,4 +1,5 @@
-"""The new-backup sensor: one ingestion run per complete new backup in the POS outbox."""
+"""The sensors: a run per complete new backup in the POS outbox, analytics after each landing,
+weekly and monthly reports once their last day is built."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from store_pipeline.jobs import (
 from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
 from store_pipeline.resources.outbox import Outbox
 from store_pipeline.schedules import INVENTORY_KEY, REVIEW_KEY
+
+POLL_SECONDS = int(os.environ.get("STORE_PIPELINE_SENSOR_INTERVAL", "30"))
 
 
 @dataclass
@@ -92,8 +95,7 @@ def _skip_reason(plan: OutboxPlan, outbox: Outbox, listed: int) -> str:
     return f"no backup matching {outbox.pattern} in {outbox.describe()}"
 
 
-@dg.sensor(job=ingestion_job,
-           minimum_interval_seconds=int(os.environ.get("STORE_PIPELINE_SENSOR_INTERVAL", "30")),
+@dg.sensor(job=ingestion_job, minimum_interval_seconds=POLL_SECONDS,
            default_status=dg.DefaultSensorStatus.STOPPED,
            description="Starts ingestion as soon as a complete new backup is in the outbox.")
 def new_backup_sensor(context: dg.SensorEvaluationContext, outbox: Outbox):
@@ -107,7 +109,7 @@ def new_backup_sensor(context: dg.SensorEvaluationContext, outbox: Outbox):
     return dg.SkipReason(_skip_reason(plan, outbox, len(files)))
 
 
-@dg.sensor(jobs=[analytics_job], minimum_interval_seconds=30,
+@dg.sensor(jobs=[analytics_job], minimum_interval_seconds=POLL_SECONDS,
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="Starts analytics as soon as a date lands, and again for every landed "
                        "date whose figures read a date a later backup changed.")
@@ -122,7 +124,8 @@ PERIODS = ((weekly_reports_job, weekly_partitions, INVENTORY_KEY),
            (monthly_reports_job, monthly_partitions, REVIEW_KEY))
 
 
-@dg.sensor(jobs=[weekly_reports_job, monthly_reports_job], minimum_interval_seconds=60,
+@dg.sensor(jobs=[weekly_reports_job, monthly_reports_job],
+           minimum_interval_seconds=POLL_SECONDS,
            default_status=dg.DefaultSensorStatus.RUNNING,
            description="Renders a week or month once its last day's reports are built, and "
                        "again when any of its days is rebuilt.")

@@ -130,7 +130,7 @@ def test_a_backfill_killed_in_each_stage_is_finished_by_the_next(tmp_path, outbo
 
     again = _backfill(home, outbox)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert f"run {killed[-1]} (daily_pipeline_job) was left STARTED" in again.stdout
+    assert f"run {killed[-1]} (analytics_job) was left STARTED" in again.stdout
     assert _status(home, killed[-1]) == dg.DagsterRunStatus.FAILURE
     assert _files(home / "exports") == uninterrupted
     assert _leftovers(home) == []

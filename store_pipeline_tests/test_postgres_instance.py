@@ -27,6 +27,7 @@ from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, Postgr
 from store_pipeline.dead_runs import process_tags
 from store_pipeline.generator import GeneratorConfig, generate_chain
 from store_pipeline.instance import POSTGRES_URL_ENV, write_instance_config
+from store_pipeline.schedules import ACTIVE
 from store_pipeline_tests.postgres_server import postgres_fixtures
 from store_pipeline_tests.processes import (
     BIN,
@@ -83,15 +84,18 @@ def test_a_cli_backfill_keeps_its_runs_and_events_in_postgres(home, postgres_url
         assert isinstance(instance.run_storage, PostgresRunStorage)
         assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
         assert isinstance(instance.schedule_storage, PostgresScheduleStorage)
-        [run] = instance.get_run_records()
-        assert run.dagster_run.status == dg.DagsterRunStatus.SUCCESS
+        runs = instance.get_run_records()
+        assert {(r.dagster_run.job_name, r.dagster_run.status) for r in runs} == {
+            ("ingestion_job", dg.DagsterRunStatus.SUCCESS),
+            ("analytics_job", dg.DagsterRunStatus.SUCCESS)}
+        run = next(r for r in runs if r.dagster_run.job_name == "analytics_job")
         exported = instance.get_materialized_partitions(dg.AssetKey(["exports",
                                                                      "daily_sales_summary"]))
         assert exported == {DAY.isoformat()}
     connection = psycopg2.connect(postgres_url)
     with connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM runs")
-        assert cursor.fetchone() == (1,)
+        assert cursor.fetchone() == (2,)
         cursor.execute("SELECT count(*) FROM event_logs WHERE run_id = %s",
                        (run.dagster_run.run_id,))
         assert cursor.fetchone()[0] > 10
@@ -191,6 +195,10 @@ def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
         [ingested] = wait_for("the sensor's run to succeed", lambda: _succeeded(
             instance, tags={"dagster/sensor_name": "new_backup_sensor"}), logs)
         assert ingested.dagster_run.tags["dagster/partition"] == DAY.isoformat()
+        # Analytics follows the landing by itself (the landed-data sensor runs by default).
+        [built] = wait_for("analytics to follow the landing", lambda: _succeeded(
+            instance, tags={"dagster/sensor_name": "landed_data_sensor"}), logs)
+        assert built.dagster_run.tags["dagster/partition"] == DAY.isoformat()
 
         # A backfill through the webserver's GraphQL API, run by the daemon.
         launched = _graphql(port, LAUNCH_BACKFILL, {"params": {
@@ -201,6 +209,8 @@ def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
 
         # Two runs launched together queue behind a run holding the warehouse slot, then
         # take it one after the other.
+        wait_for("every run to finish", lambda: not instance.get_run_records(
+            dg.RunsFilter(statuses=list(ACTIVE))), logs)
         holder = _hold_warehouse_slot(instance)
         [repository] = _graphql(port, REPOSITORIES, {})["repositoriesOrError"]["nodes"]
         params = {"selector": {"repositoryLocationName": repository["location"]["name"],
