@@ -66,7 +66,8 @@ POS_TABLES: tuple[PosTable, ...] = (
        f"ZipCode:{_S} LoyaltyMember:{_F} DateCreated:{_D}"),
     _t("Tender", "tender", f"ID:{_I} Description:{_S} TenderType:{_S}"),
     _t("Batch", "batch",
-       f"StoreID:{_I} BatchNumber:{_I} RegisterID:{_I} OpeningTime:{_D} ClosingTime:{_D}",
+       f"StoreID:{_I} BatchNumber:{_I} RegisterID:{_I} OpeningTime:{_D} ClosingTime:{_D} "
+       f"OpeningTotal:{_M} ClosingTotal:{_M} PaidOut:{_M} Dropped:{_M} NoSalesCount:{_I}",
        "OpeningTime"),
     _t("Transaction", "transaction",
        f"StoreID:{_I} TransactionNumber:{_B} BatchNumber:{_I} RegisterID:{_I} CashierID:{_I} "

@@ -20,7 +20,7 @@ from store_pipeline.pos_schema import POS_TABLES, TENDER_TYPES, snapshot_file_na
 
 CONFIG = GeneratorConfig(stores=2, days=21, end_date=date(2026, 3, 15), seed=7,
                          retention_days=7, transactions_per_store_day=150, items=200,
-                         customers_per_store=200)
+                         customers_per_store=200, arrivals=False)  # arrivals: test_arrivals
 DATES = [CONFIG.first_date + timedelta(days=k) for k in range(CONFIG.days)]
 TRANSACTIONAL = {t.name: t.date_column for t in POS_TABLES if t.date_column}
 
@@ -208,6 +208,29 @@ def test_every_sale_is_rung_up_by_someone_clocked_in_on_an_open_batch(db):
             USING (StoreID, BatchNumber)
         WHERE b.RegisterID <> t.RegisterID OR t.Time NOT BETWEEN b.OpeningTime AND b.ClosingTime""")
     assert unclocked == 0 and outside_batch == 0
+
+
+def test_drawers_count_their_cash_with_small_errors_and_rare_thefts(db):
+    off, miscounted, thefts, paid_out, no_sales, refunds = _rows(db, f"""
+        WITH cash AS (
+            SELECT t.StoreID, t.BatchNumber, sum(e.Amount) AS net,
+                   sum(CASE WHEN e.Amount < 0 THEN 1 ELSE 0 END) AS refunds
+            FROM {LAST}.dbo.TenderEntry e JOIN {LAST}.dbo."Transaction" t
+                USING (StoreID, TransactionNumber)
+            JOIN {LAST}.dbo.Tender d ON d.ID = e.TenderID
+            WHERE d.TenderType = 'cash' AND t.Voided = 0 GROUP BY ALL),
+        counted AS (
+            SELECT b.ClosingTotal - (b.OpeningTotal + coalesce(c.net, 0) - b.PaidOut
+                                     - b.Dropped) AS over_short, b.*, c.refunds
+            FROM {LAST}.dbo.Batch b LEFT JOIN cash c USING (StoreID, BatchNumber))
+        SELECT sum(CASE WHEN over_short <> 0 THEN 1 ELSE 0 END),
+               sum(CASE WHEN abs(over_short) BETWEEN 0.01 AND 3 THEN 1 ELSE 0 END),
+               sum(CASE WHEN over_short BETWEEN -100 AND -20 THEN 1 ELSE 0 END),
+               sum(CASE WHEN PaidOut > 0 THEN 1 ELSE 0 END), sum(NoSalesCount),
+               sum(refunds)
+        FROM counted""")[0]
+    assert miscounted > 0 and off == miscounted + thefts  # nothing else is off
+    assert paid_out > 0 and no_sales > 0 and refunds > 0
 
 
 def test_shifts_stay_within_the_day_with_breaks_and_some_overtime(db):

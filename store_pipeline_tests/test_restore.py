@@ -87,6 +87,17 @@ def test_lands_each_date_of_its_window_under_that_date_and_is_idempotent(tmp_pat
         (snap.name, None), (snap.name, snap.name)]
 
 
+def test_raw_tables_of_an_older_release_gain_the_new_columns(tmp_path, warehouse):
+    warehouse.execute("CREATE SCHEMA raw_pos")
+    warehouse.execute("CREATE TABLE raw_pos.batch (StoreID INTEGER, BatchNumber INTEGER, "
+                      "RegisterID INTEGER, OpeningTime TIMESTAMP, ClosingTime TIMESTAMP, "
+                      "business_date DATE)")
+    warehouse.execute("INSERT INTO raw_pos.batch VALUES (1, 7, 1, NULL, NULL, DATE '2026-03-01')")
+    land_snapshot(warehouse, _snapshot(tmp_path / "pos_20260310.duckdb", D), D)
+    assert warehouse.execute("SELECT BatchNumber, OpeningTotal, ClosingTotal, NoSalesCount "
+                             "FROM raw_pos.batch").fetchall() == [(7, None, None, None)]
+
+
 def test_a_late_upload_and_a_next_day_void_replace_the_day_they_belong_to(tmp_path, warehouse):
     day_before = D - timedelta(days=1)
     first = _snapshot(tmp_path / "pos_20260309.duckdb", day_before,

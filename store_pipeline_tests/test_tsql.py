@@ -144,7 +144,8 @@ def test_server_queries_parse():
 def test_raw_schema_and_table_creation():
     assert tsql.ensure_raw_schema_sql() == (
         "IF SCHEMA_ID(N'raw_pos') IS NULL EXEC(N'CREATE SCHEMA [raw_pos]')")
-    sql = tsql.ensure_raw_table_sql(TABLES_BY_NAME["Transaction"])
+    sql, added = tsql.ensure_raw_table_sql(TABLES_BY_NAME["Transaction"]).split("; END; ")
+    sql += "; END"
     assert sql == (
         "IF OBJECT_ID(N'[raw_pos].[transaction]', N'U') IS NULL BEGIN "
         "CREATE TABLE [raw_pos].[transaction] ([StoreID] int, [TransactionNumber] bigint, "
@@ -158,6 +159,9 @@ def test_raw_schema_and_table_creation():
     assert types["Total"] == "NUMERIC(19, 4)" and types["Voided"] == "TINYINT"
     assert types["Time"] == "DATETIME2" and types["business_date"] == "DATE"
     assert index.args["kind"] == "CLUSTERED INDEX"
+    assert added.startswith("IF COL_LENGTH(N'[raw_pos].[transaction]', N'StoreID') IS NULL "
+                            "ALTER TABLE [raw_pos].[transaction] ADD [StoreID] int; ")
+    assert added.count(" ADD ") == len(TABLES_BY_NAME["Transaction"].columns)
 
 
 @pytest.mark.parametrize("table", POS_TABLES, ids=lambda t: t.name)

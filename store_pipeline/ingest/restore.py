@@ -76,11 +76,20 @@ def raw_table(table: PosTable) -> str:
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create schema raw_pos, every raw table (POS columns plus business_date) and the ledger
-    of landed dates (seeded from raw_pos's transactions when it is new)."""
+    of landed dates (seeded from raw_pos's transactions when it is new); add the columns a raw
+    table created by an older release lacks (NULL on the dates it landed)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    present = set(con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ?", [RAW_SCHEMA]).fetchall())
     for table in POS_TABLES:
         cols = ", ".join(f"{_q(c)} {t}" for c, t in table.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
+        if any(table.raw_name == name for name, _ in present):
+            for column, sql_type in table.columns:
+                if (table.raw_name, column) not in present:
+                    con.execute(f"ALTER TABLE {raw_table(table)} ADD COLUMN {_q(column)} "
+                                f"{sql_type}")
     if not _table_exists(con, "landed_dates"):
         con.execute(f"""CREATE TABLE {LEDGER} (business_date DATE NOT NULL,
             part VARCHAR NOT NULL, backup VARCHAR, backup_date DATE, fingerprint VARCHAR,
