@@ -35,6 +35,8 @@ EXPORTS: tuple[Export, ...] = (
     Export("product_performance", "rpt_product_performance",
            ("store_code", "rank_in_store", "sku")),
     Export("inventory_status", "rpt_inventory_status", ("store_code", "sku")),
+    Export("cash_over_short", "rpt_cash_over_short",
+           ("store_code", "register_number", "batch_number")),
 )
 
 # A text cell starting with one of these is read as a formula by spreadsheets: prefix a quote.

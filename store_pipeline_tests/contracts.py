@@ -21,4 +21,9 @@ EXPORT_COLUMNS = {
         "avg_daily_units_28d,days_of_supply,reorder_point,below_reorder_point,is_stockout,"
         "last_sold_date,days_since_last_sale,is_dead_stock,sell_through_pct_28d"
     ),
+    "cash_over_short": (
+        "business_date,store_code,register_number,batch_number,opening_time,closing_time,"
+        "opening_total,cash_sales,cash_refunds,paid_out,dropped,expected_cash,closing_total,"
+        "over_short,no_sales_count,flagged"
+    ),
 }
