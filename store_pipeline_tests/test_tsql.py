@@ -281,10 +281,17 @@ def test_driver_restores_validates_and_lands_in_one_transaction():
                         tsql_landing.window_sql(DB)]
     landing = _between(sent, tsql.BEGIN_TRANSACTION, tsql.COMMIT_TRANSACTION)
     dated = [t for t in POS_TABLES if not t.is_snapshot]
-    state = [t for t in POS_TABLES if t.is_snapshot]
+    state = [t for t in POS_TABLES if t.has_state]
     expected = [s.sql for t in dated for s in tsql_landing.replace_statements(t, DB, D, WINDOW)]
-    expected += [s.sql for t in state for s in tsql_landing.replace_statements(t, DB, D, [D])]
+    expected += [s.sql for t in state
+                 for s in tsql_landing.replace_statements(t, DB, D, [D], "state")]
     assert landing[:len(expected)] == expected
+    open_lines = ("([ReceivedTime] IS NULL OR COALESCE([QuantityReceived], 0) < "
+                  "COALESCE([QuantityOrdered], 0))")
+    rows, state = [sql for sql in landing
+                   if sql.startswith("DELETE FROM [raw_pos].[purchase_order_entry]")]
+    assert rows.endswith(f"(?, ?, ?, ?, ?, ?, ?) AND NOT {open_lines}")
+    assert state.endswith(f"IN (?) AND {open_lines}")
     assert sent[-1] == tsql.COMMIT_TRANSACTION
     assert {(r[0], r[1]) for r in cursor.ledger} == {
         *((d, "rows") for d in WINDOW), (D, "state")}

@@ -23,11 +23,13 @@ DRAWER_STREAM = 3  # seeds the drawers' random stream per day, apart from the da
 
 @dataclass(frozen=True)
 class SimulatedDay:
-    """One business date: its transactional rows by POS table name, and ItemDynamic at close."""
+    """One business date: its transactional rows by POS table name, and at close ItemDynamic
+    and the purchase-order lines still open (which replace those lines' rows in a backup)."""
 
     day: date
     rows: dict[str, Columns]
     item_dynamic: Columns
+    open_orders: Columns
 
     @property
     def lines(self) -> int:
@@ -41,7 +43,6 @@ def simulate_day(rngs: tuple[np.random.Generator, np.random.Generator], world: W
     rng, drawer_rng = rngs
     stores, weekday, day0 = world.stores, day.weekday(), midnight(day)
     receipts = inventory.receive(rng, world.catalog, day, stores.opens[:, weekday])
-    receipts["ID"] = ids.rows("PurchaseOrderEntry", row_count(receipts))
     shifts = world.staff.work_day(rng, stores, weekday)
     register_store = stores.register["StoreID"] - 1
     batch = stores.batches(rng, weekday, day0, ids.numbers("Batch", register_store))
@@ -50,7 +51,8 @@ def simulate_day(rngs: tuple[np.random.Generator, np.random.Generator], world: W
     rows = {"Batch": count_drawers(drawer_rng, batch, sales), **sales,
             "TimeClock": shifts.rows(day0, ids.rows("TimeClock", shifts.store.size)),
             "PurchaseOrderEntry": receipts}
-    return SimulatedDay(day, rows, inventory.item_dynamic())
+    return SimulatedDay(day, rows, inventory.item_dynamic(),
+                        inventory.open_orders(world.catalog, day))
 
 
 def simulate(config: GeneratorConfig, world: World) -> Iterator[SimulatedDay]:
