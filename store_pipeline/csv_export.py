@@ -37,6 +37,7 @@ EXPORTS: tuple[Export, ...] = (
     Export("inventory_status", "rpt_inventory_status", ("store_code", "sku")),
     Export("cash_over_short", "rpt_cash_over_short",
            ("store_code", "register_number", "batch_number")),
+    Export("reorder_suggestions", "rpt_reorder_suggestions", ("store_code", "sku")),
 )
 
 # A text cell starting with one of these is read as a formula by spreadsheets: prefix a quote.

@@ -26,4 +26,9 @@ EXPORT_COLUMNS = {
         "opening_total,cash_sales,cash_refunds,paid_out,dropped,expected_cash,closing_total,"
         "over_short,no_sales_count,flagged"
     ),
+    "reorder_suggestions": (
+        "business_date,store_code,sku,product_name,supplier,on_hand_units,on_order_units,"
+        "reorder_point,restock_level,avg_daily_units_28d,forecast_units_14d,"
+        "suggested_order_units,suggested_order_cost"
+    ),
 }
