@@ -31,4 +31,9 @@ EXPORT_COLUMNS = {
         "reorder_point,restock_level,avg_daily_units_28d,forecast_units_14d,"
         "suggested_order_units,suggested_order_cost"
     ),
+    "cashier_exceptions": (
+        "business_date,store_code,employee_number,employee_name,transactions,"
+        "voided_transactions,voided_amount,return_lines,returns_amount,unmatched_returns,"
+        "discount_amount,discount_pct,void_flag,return_flag,discount_flag"
+    ),
 }
