@@ -3,9 +3,7 @@
 -- backup's date, so a date's open lines are its own backup's). The units still to come.
 with open_lines as (
     select * from {{ ref('stg_pos__purchase_order_entry') }}
-    where
-        received_at is null
-        or coalesce(quantity_received, 0) < coalesce(quantity_ordered, 0)
+    where is_open = 1
 ),
 
 final as (
