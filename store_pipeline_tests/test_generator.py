@@ -20,7 +20,7 @@ from store_pipeline.pos_schema import POS_TABLES, TENDER_TYPES, snapshot_file_na
 
 CONFIG = GeneratorConfig(stores=2, days=21, end_date=date(2026, 3, 15), seed=7,
                          retention_days=7, transactions_per_store_day=150, items=200,
-                         customers_per_store=200, arrivals=False)  # arrivals: test_arrivals
+                         customers_per_store=200)
 DATES = [CONFIG.first_date + timedelta(days=k) for k in range(CONFIG.days)]
 TRANSACTIONAL = {t.name: t.date_column for t in POS_TABLES if t.date_column}
 
