@@ -35,6 +35,10 @@ EXPORTS: tuple[Export, ...] = (
     Export("product_performance", "rpt_product_performance",
            ("store_code", "rank_in_store", "sku")),
     Export("inventory_status", "rpt_inventory_status", ("store_code", "sku")),
+    Export("cashier_exceptions", "rpt_cashier_exceptions", ("store_code", "employee_number")),
+    Export("cash_over_short", "rpt_cash_over_short",
+           ("store_code", "register_number", "batch_number")),
+    Export("reorder_suggestions", "rpt_reorder_suggestions", ("store_code", "sku")),
 )
 
 # A text cell starting with one of these is read as a formula by spreadsheets: prefix a quote.

@@ -7,6 +7,7 @@ whole snapshot per business date (the state at the end of that day).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MONEY = "DECIMAL(19,4)"
@@ -26,6 +27,9 @@ class PosTable:
     raw_name: str
     columns: tuple[tuple[str, str], ...]
     date_column: str | None = None  # transactional tables: the column that dates a row
+    # Rows of a transactional table that are state of the backup's date instead, like
+    # inventory (open purchase-order lines): a condition with {Column} placeholders.
+    state_rows: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -36,13 +40,29 @@ class PosTable:
         """Master and inventory tables are landed whole, as of the business date."""
         return self.date_column is None and self.name != "TenderEntry"
 
+    @property
+    def has_state(self) -> bool:
+        """The table holds state of the backup's date: all of it, or its ``state_rows``."""
+        return self.is_snapshot or self.state_rows is not None
 
-def _t(name: str, raw_name: str, cols: str, date_column: str | None = None) -> PosTable:
+    def state_condition(self, quote: Callable[[str], str], prefix: str = "") -> str:
+        """``state_rows`` with each column quoted by ``quote`` after ``prefix`` (an alias)."""
+        return (self.state_rows or "").format_map(
+            {c: prefix + quote(c) for c in self.column_names})
+
+
+def _t(name: str, raw_name: str, cols: str, date_column: str | None = None,
+       state_rows: str | None = None) -> PosTable:
     columns = tuple(tuple(part.split(":")) for part in cols.split())
-    return PosTable(name, raw_name, columns, date_column)  # type: ignore[arg-type]
+    return PosTable(name, raw_name, columns, date_column, state_rows)  # type: ignore[arg-type]
 
 
 _I, _B, _S, _M, _Q, _F, _D = INT, BIGINT, TEXT, MONEY, QTY, FLAG, DATETIME
+# A purchase-order line still open at backup time (not received, or received short) is state
+# of the backup's date: landed under that date from that backup only, as on-order stock. A
+# line received in full is dated by ReceivedTime.
+OPEN_ORDER_LINES = ("({ReceivedTime} IS NULL "
+                    "OR COALESCE({QuantityReceived}, 0) < COALESCE({QuantityOrdered}, 0))")
 
 POS_TABLES: tuple[PosTable, ...] = (
     _t("Store", "store",
@@ -66,7 +86,8 @@ POS_TABLES: tuple[PosTable, ...] = (
        f"ZipCode:{_S} LoyaltyMember:{_F} DateCreated:{_D}"),
     _t("Tender", "tender", f"ID:{_I} Description:{_S} TenderType:{_S}"),
     _t("Batch", "batch",
-       f"StoreID:{_I} BatchNumber:{_I} RegisterID:{_I} OpeningTime:{_D} ClosingTime:{_D}",
+       f"StoreID:{_I} BatchNumber:{_I} RegisterID:{_I} OpeningTime:{_D} ClosingTime:{_D} "
+       f"OpeningTotal:{_M} ClosingTotal:{_M} PaidOut:{_M} Dropped:{_M} NoSalesCount:{_I}",
        "OpeningTime"),
     _t("Transaction", "transaction",
        f"StoreID:{_I} TransactionNumber:{_B} BatchNumber:{_I} RegisterID:{_I} CashierID:{_I} "
@@ -85,7 +106,7 @@ POS_TABLES: tuple[PosTable, ...] = (
     _t("PurchaseOrderEntry", "purchase_order_entry",
        f"StoreID:{_I} ID:{_B} PONumber:{_S} ItemID:{_I} SupplierID:{_I} QuantityOrdered:{_Q} "
        f"QuantityReceived:{_Q} Cost:{_M} ReceivedTime:{_D}",
-       "ReceivedTime"),
+       "ReceivedTime", OPEN_ORDER_LINES),
 )
 
 TABLES_BY_NAME: dict[str, PosTable] = {t.name: t for t in POS_TABLES}

@@ -1,10 +1,11 @@
 """Which business dates must be rebuilt when the raw rows of some dates changed.
 
 A mart row of date X reads the raw rows of X and of the dates before it that its figures look
-back on: the trailing windows (28 days; 60 days for dead stock, the longest), last week (X - 7)
-and the same weekday last year (X - 364). So a change to date C reaches C .. C + 59 and C + 364.
-The figures are the dbt vars ``dead_stock_days`` and the 364 of ``rpt_daily_sales``; a test
-keeps them in step.
+back on: the trailing windows (28 days; 60 days for dead stock; a return's date and the 90
+days before it for a sale that matches it, the longest: 91 dates), last week (X - 7) and the
+same weekday last year (X - 364). So a change to date C reaches C .. C + 90 and C + 364.
+The figures are the dbt vars ``trailing_days``, ``dead_stock_days`` and
+``unmatched_return_days`` and the 364 of ``rpt_daily_sales``; a test keeps them in step.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
-LONGEST_LOOKBACK_DAYS = 60
+LONGEST_LOOKBACK_DAYS = 91  # dates a figure reads, its own included
 SAME_DAY_LAST_YEAR_DAYS = 364
 
 

@@ -21,4 +21,19 @@ EXPORT_COLUMNS = {
         "avg_daily_units_28d,days_of_supply,reorder_point,below_reorder_point,is_stockout,"
         "last_sold_date,days_since_last_sale,is_dead_stock,sell_through_pct_28d"
     ),
+    "cash_over_short": (
+        "business_date,store_code,register_number,batch_number,opening_time,closing_time,"
+        "opening_total,cash_sales,cash_refunds,paid_out,dropped,expected_cash,closing_total,"
+        "over_short,no_sales_count,flagged"
+    ),
+    "reorder_suggestions": (
+        "business_date,store_code,sku,product_name,supplier,on_hand_units,on_order_units,"
+        "reorder_point,restock_level,avg_daily_units_28d,forecast_units_14d,"
+        "suggested_order_units,suggested_order_cost"
+    ),
+    "cashier_exceptions": (
+        "business_date,store_code,employee_number,employee_name,transactions,"
+        "voided_transactions,voided_amount,return_lines,returns_amount,unmatched_returns,"
+        "discount_amount,discount_pct,void_flag,return_flag,discount_flag"
+    ),
 }

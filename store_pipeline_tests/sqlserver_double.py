@@ -159,12 +159,18 @@ class ScriptedCursor:
         self._rows = rows
 
     def _ensure_raw_table(self, sql: str) -> None:
-        """CREATE TABLE when missing; ALTER COLUMN where COL_LENGTH says it is not max."""
+        """CREATE TABLE when missing; ADD a column COL_LENGTH does not find; ALTER COLUMN
+        where COL_LENGTH says it is not max."""
         name = sql.split("].[", 1)[1].split("]", 1)[0]
         if name not in self.widths:
             create = sql.split("; END", 1)[0]
             self.widths[name] = {c: _width(w) for c, w in _TEXT_COLUMN.findall(create)}
-        for column, width in _TEXT_COLUMN.findall(sql.split("; END", 1)[1]):
+        changes = sql.split("; END", 1)[1]
+        for column, width in _TEXT_COLUMN.findall(" ".join(re.findall(r"ADD \[\w+\] \S+",
+                                                                      changes))):
+            self.widths[name].setdefault(column, _width(width))
+        for column, width in _TEXT_COLUMN.findall(" ".join(re.findall(
+                r"ALTER COLUMN \[\w+\] \S+", changes))):
             self.widths[name][column] = _width(width)
 
     def _insert(self, sql: str) -> None:

@@ -63,7 +63,8 @@ def _from_scratch(outbox: Path, path: Path) -> dict[str, list[tuple]]:
 
 def test_the_generator_lists_every_pattern(outbox):
     manifest = pd.read_csv(outbox / ARRIVALS_MANIFEST)
-    assert {"open_shift", "next_day_void", "holiday_closure", "reissued_backup"} <= set(
+    assert {"open_shift", "open_batch", "next_day_void", "holiday_closure",
+            "reissued_backup"} <= set(
         manifest["pattern"])
     assert (outbox / REISSUED_FOLDER / snapshot_file_name(REISSUED)).is_file()
 
@@ -98,12 +99,16 @@ def test_each_pattern_is_corrected_by_the_following_backup(outbox, tmp_path):
                                               "business_date"] if d.date() < END)
     open_now = 'SELECT count(*) FROM raw_pos.time_clock WHERE business_date = ? AND TimeOut IS NULL'
     voided = 'SELECT sum(Voided) FROM raw_pos."transaction" WHERE business_date = ?'
+    open_batches = ('SELECT count(*) FROM raw_pos.batch WHERE business_date = ? '
+                    'AND ClosingTotal IS NULL AND ClosingTime IS NULL')
     first = _land(con, _backup(outbox, day), day)
     assert con.execute(open_now, [day]).fetchone()[0] >= 1
+    assert con.execute(open_batches, [day]).fetchone()[0] >= 1
     voids_before = con.execute(voided, [day]).fetchone()[0]
     landed = _land(con, _backup(outbox, day + timedelta(days=1)), day + timedelta(days=1))
     assert day in landed.changed and first.changed
     assert con.execute(open_now, [day]).fetchone()[0] == 0
+    assert con.execute(open_batches, [day]).fetchone()[0] == 0
     late_voids = (manifest["pattern"] == "next_day_void") & (manifest["business_date"] == str(day))
     assert con.execute(voided, [day]).fetchone()[0] == voids_before + late_voids.sum()
     con.close()

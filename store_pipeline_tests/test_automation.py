@@ -57,12 +57,12 @@ def _sensor(sensor, instance, cursor=None):
 def test_a_change_reaches_the_trailing_windows_and_the_same_day_a_year_later():
     changed = date(2025, 3, 10)
     reached = dependent_dates([changed])
-    assert changed + timedelta(days=59) in reached and changed + timedelta(days=60) not in reached
+    assert changed + timedelta(days=90) in reached and changed + timedelta(days=91) not in reached
     assert changed + timedelta(days=364) in reached
     landed = {changed + timedelta(days=n) for n in range(0, 400)} - {changed + timedelta(days=3)}
     assert rebuild_ranges([changed], landed) == [
         (changed, changed + timedelta(days=2)), (changed + timedelta(days=4),
-                                                  changed + timedelta(days=59)),
+                                                  changed + timedelta(days=90)),
         (changed + timedelta(days=364), changed + timedelta(days=364))]
 
 
@@ -73,7 +73,12 @@ def test_the_lookbacks_match_the_dbt_project():
     from store_pipeline.rebuild import LONGEST_LOOKBACK_DAYS, SAME_DAY_LAST_YEAR_DAYS
 
     variables = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
-    assert max(variables["dead_stock_days"], variables["trailing_days"]) == LONGEST_LOOKBACK_DAYS
+    # Dates a figure of date X reads: X - 59 .. X (dead stock), X - 27 .. X (trailing) and
+    # X - 90 .. X (a return's matching sale).
+    assert max(variables["dead_stock_days"], variables["trailing_days"],
+               variables["unmatched_return_days"] + 1) == LONGEST_LOOKBACK_DAYS
+    cashier_days = (DBT_PROJECT_DIR / "models" / "marts" / "fct_cashier_daily.sql").read_text()
+    assert "lookback_days=unmatched_days" in cashier_days
     daily_sales = (DBT_PROJECT_DIR / "models" / "marts" / "rpt_daily_sales.sql").read_text()
     assert f"-{SAME_DAY_LAST_YEAR_DAYS})" in daily_sales
 

@@ -154,6 +154,108 @@ def test_export_figures_equal_an_independent_computation(built, settings):
     assert not [k for k in expected if k[0] >= (END - timedelta(days=6)).isoformat()]
 
 
+def _csv_rows(settings, day: date, name: str) -> list[dict[str, str]]:
+    with (settings.exports / day.isoformat() / f"{name}.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _cents(value: str) -> Decimal | None:
+    return Decimal(value).quantize(CENT) if value else None
+
+
+def _independent_drawers(snapshot: Path) -> dict[tuple, tuple]:
+    """(date, store, batch) -> (cash sales, cash refunds, expected cash, over/short) straight
+    from the POS tables: OpeningTotal + cash tenders of non-voided transactions - PaidOut -
+    Dropped, and ClosingTotal less that."""
+    con = duckdb.connect(str(snapshot), read_only=True)
+    rows = con.execute("""
+        WITH cash AS (
+            SELECT t.StoreID, t.BatchNumber,
+                   sum(CASE WHEN e.Amount > 0 THEN e.Amount ELSE 0 END) AS sales,
+                   sum(CASE WHEN e.Amount < 0 THEN -e.Amount ELSE 0 END) AS refunds
+            FROM dbo.TenderEntry e
+            JOIN dbo."Transaction" t USING (StoreID, TransactionNumber)
+            JOIN dbo.Tender d ON d.ID = e.TenderID
+            WHERE d.TenderType = 'cash' AND t.Voided = 0 GROUP BY ALL)
+        SELECT CAST(b.OpeningTime AS DATE), s.StoreCode, b.BatchNumber,
+               coalesce(c.sales, 0), coalesce(c.refunds, 0),
+               b.OpeningTotal + coalesce(c.sales, 0) - coalesce(c.refunds, 0) - b.PaidOut
+                   - b.Dropped AS expected,
+               b.ClosingTotal
+        FROM dbo.Batch b JOIN dbo.Store s ON s.ID = b.StoreID
+        LEFT JOIN cash c USING (StoreID, BatchNumber)""").fetchall()
+    con.close()
+    return {(d.isoformat(), code, str(batch)): (
+        Decimal(sales), Decimal(refunds), Decimal(expected),
+        None if closing is None else Decimal(closing) - Decimal(expected))
+        for d, code, batch, sales, refunds, expected, closing in rows}
+
+
+def test_cash_over_short_equals_an_independent_computation(built, settings):
+    expected = _independent_drawers(settings.outbox / f"pos_{END:%Y%m%d}.duckdb")
+    seen, refunded = 0, 0
+    for day in (END, END - timedelta(days=2), END - timedelta(days=5)):
+        for row in _csv_rows(settings, day, "cash_over_short"):
+            sales, refunds, cash, over_short = expected.pop(
+                (row["business_date"], row["store_code"], row["batch_number"]))
+            assert (_cents(row["cash_sales"]), _cents(row["cash_refunds"]),
+                    _cents(row["expected_cash"])) == (sales, refunds, cash)
+            assert _cents(row["over_short"]) == over_short
+            assert row["flagged"] == ("1" if over_short and abs(over_short) > 5 else "0")
+            seen, refunded = seen + 1, refunded + (refunds > 0)
+    assert seen >= 3 * 2 * 3 and refunded > 0  # three days of at least two registers a store
+    open_today = [r for r in _csv_rows(settings, END, "cash_over_short") if not r["closing_total"]]
+    assert open_today and all(r["over_short"] == "" and r["flagged"] == "0" for r in open_today)
+
+
+def _independent_reorders(snapshot: Path) -> dict[tuple, tuple]:
+    """(store, sku) -> (on order, suggested units) from a backup's own state: active items at
+    or below their reorder point, ordered up to the restock level less on hand and on order
+    (open purchase-order lines: not received, or received short)."""
+    con = duckdb.connect(str(snapshot), read_only=True)
+    rows = con.execute("""
+        WITH on_order AS (
+            SELECT StoreID, ItemID, sum(QuantityOrdered - QuantityReceived) AS units
+            FROM dbo.PurchaseOrderEntry
+            WHERE ReceivedTime IS NULL OR QuantityReceived < QuantityOrdered GROUP BY ALL)
+        SELECT s.StoreCode, i.ItemLookupCode, coalesce(o.units, 0),
+               greatest(0, d.RestockLevel - greatest(d.Quantity, 0) - coalesce(o.units, 0))
+        FROM dbo.ItemDynamic d JOIN dbo.Item i ON i.ID = d.ItemID
+        JOIN dbo.Store s ON s.ID = d.StoreID
+        LEFT JOIN on_order o USING (StoreID, ItemID)
+        WHERE i.Inactive = 0 AND d.Quantity <= d.ReorderPoint""").fetchall()
+    con.close()
+    return {(code, sku): (Decimal(units), Decimal(suggested))
+            for code, sku, units, suggested in rows}
+
+
+def test_reorder_suggestions_equal_an_independent_computation(built, settings):
+    not_covered = 0
+    for day in (END, END - timedelta(days=4)):
+        expected = _independent_reorders(settings.outbox / f"pos_{day:%Y%m%d}.duckdb")
+        found = {(r["store_code"], r["sku"]): (Decimal(r["on_order_units"]),
+                                               Decimal(r["suggested_order_units"]))
+                 for r in _csv_rows(settings, day, "reorder_suggestions")}
+        assert found == expected and any(units > 0 for units, _ in found.values())
+        not_covered += sum(units > 0 and suggested > 0 for units, suggested in found.values())
+    assert not_covered > 0  # stock on order that does not reach the restock level
+
+
+def test_cashier_exceptions_count_what_each_cashier_rang(built, settings):
+    con = duckdb.connect(str(settings.outbox / f"pos_{END:%Y%m%d}.duckdb"), read_only=True)
+    expected = {(code, number): (rung, voided) for code, number, rung, voided in con.execute("""
+        SELECT s.StoreCode, c.Number, count(*), sum(t.Voided)
+        FROM dbo."Transaction" t JOIN dbo.Store s ON s.ID = t.StoreID
+        JOIN dbo.Cashier c ON c.ID = t.CashierID
+        WHERE CAST(t.Time AS DATE) = ? GROUP BY ALL""", [END]).fetchall()}
+    con.close()
+    rows = _csv_rows(settings, END, "cashier_exceptions")
+    assert {(r["store_code"], r["employee_number"]): (int(r["transactions"]),
+                                                      int(r["voided_transactions"]))
+            for r in rows} == expected
+    assert {r["void_flag"] for r in rows} <= {"0", "1"}
+
+
 def test_rematerialising_a_partition_changes_nothing(built, settings):
     from store_pipeline.definitions import defs
 

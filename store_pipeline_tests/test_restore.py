@@ -87,6 +87,46 @@ def test_lands_each_date_of_its_window_under_that_date_and_is_idempotent(tmp_pat
         (snap.name, None), (snap.name, snap.name)]
 
 
+def test_raw_tables_of_an_older_release_gain_the_new_columns(tmp_path, warehouse):
+    warehouse.execute("CREATE SCHEMA raw_pos")
+    warehouse.execute("CREATE TABLE raw_pos.batch (StoreID INTEGER, BatchNumber INTEGER, "
+                      "RegisterID INTEGER, OpeningTime TIMESTAMP, ClosingTime TIMESTAMP, "
+                      "business_date DATE)")
+    warehouse.execute("INSERT INTO raw_pos.batch VALUES (1, 7, 1, NULL, NULL, DATE '2026-03-01')")
+    land_snapshot(warehouse, _snapshot(tmp_path / "pos_20260310.duckdb", D), D)
+    assert warehouse.execute("SELECT BatchNumber, OpeningTotal, ClosingTotal, NoSalesCount "
+                             "FROM raw_pos.batch").fetchall() == [(7, None, None, None)]
+
+
+def _order_lines(path: Path, lines: tuple[tuple[int, int, datetime | None], ...]) -> Path:
+    """Add purchase-order lines (id, units received of 10, ReceivedTime) to a snapshot."""
+    con = duckdb.connect(str(path))
+    con.executemany("INSERT INTO dbo.PurchaseOrderEntry (StoreID, ID, ItemID, QuantityOrdered, "
+                    "QuantityReceived, ReceivedTime) VALUES (1, ?, 1, 10, ?, ?)", lines)
+    con.close()
+    return path
+
+
+def test_open_order_lines_are_state_of_their_backups_date(tmp_path, warehouse):
+    """A line not received, or received short, lands under the backup's date from that backup
+    only; a line received in full lands under its ReceivedTime."""
+    before = D - timedelta(days=1)
+    first = _order_lines(_snapshot(tmp_path / "pos_20260309.duckdb", before),
+                         ((1, 0, None), (2, 6, _at(before, 7)), (3, 10, _at(before, 8))))
+    land_snapshot(warehouse, first, before)
+    second = _order_lines(_snapshot(tmp_path / "pos_20260310.duckdb", D),
+                          ((1, 10, _at(D, 7)), (2, 6, _at(before, 7)), (3, 10, _at(before, 8))))
+    land_snapshot(warehouse, second, D)
+    query = ("SELECT business_date, ID, QuantityReceived FROM raw_pos.purchase_order_entry "
+             "ORDER BY ALL")
+    assert warehouse.execute(query).fetchall() == [
+        (before, 1, 0), (before, 2, 6), (before, 3, 10),  # state of D - 1 kept; line 3 dated
+        (D, 1, 10), (D, 2, 6)]  # line 1 received in full on D; line 2 still short on D
+    again = land_snapshot(warehouse, first, before)  # an older backup changes nothing
+    assert again.changed == () and warehouse.execute(query).fetchall()[:3] == [
+        (before, 1, 0), (before, 2, 6), (before, 3, 10)]
+
+
 def test_a_late_upload_and_a_next_day_void_replace_the_day_they_belong_to(tmp_path, warehouse):
     day_before = D - timedelta(days=1)
     first = _snapshot(tmp_path / "pos_20260309.duckdb", day_before,
@@ -193,11 +233,11 @@ def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
     calls = {"n": 0}
     original = restore._replace
 
-    def failing(con, tables, sources):
+    def failing(con, tables, sources, part):
         calls["n"] += 1
         if calls["n"] == 2:  # just after the transactional tables were replaced
             raise RuntimeError("connection dropped")
-        return original(con, tables, sources)
+        return original(con, tables, sources, part)
 
     monkeypatch.setattr(restore, "_replace", failing)
     with pytest.raises(RuntimeError, match="connection dropped"):

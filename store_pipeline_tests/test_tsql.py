@@ -144,7 +144,8 @@ def test_server_queries_parse():
 def test_raw_schema_and_table_creation():
     assert tsql.ensure_raw_schema_sql() == (
         "IF SCHEMA_ID(N'raw_pos') IS NULL EXEC(N'CREATE SCHEMA [raw_pos]')")
-    sql = tsql.ensure_raw_table_sql(TABLES_BY_NAME["Transaction"])
+    sql, added = tsql.ensure_raw_table_sql(TABLES_BY_NAME["Transaction"]).split("; END; ")
+    sql += "; END"
     assert sql == (
         "IF OBJECT_ID(N'[raw_pos].[transaction]', N'U') IS NULL BEGIN "
         "CREATE TABLE [raw_pos].[transaction] ([StoreID] int, [TransactionNumber] bigint, "
@@ -158,6 +159,9 @@ def test_raw_schema_and_table_creation():
     assert types["Total"] == "NUMERIC(19, 4)" and types["Voided"] == "TINYINT"
     assert types["Time"] == "DATETIME2" and types["business_date"] == "DATE"
     assert index.args["kind"] == "CLUSTERED INDEX"
+    assert added.startswith("IF COL_LENGTH(N'[raw_pos].[transaction]', N'StoreID') IS NULL "
+                            "ALTER TABLE [raw_pos].[transaction] ADD [StoreID] int; ")
+    assert added.count(" ADD ") == len(TABLES_BY_NAME["Transaction"].columns)
 
 
 @pytest.mark.parametrize("table", POS_TABLES, ids=lambda t: t.name)
@@ -277,10 +281,17 @@ def test_driver_restores_validates_and_lands_in_one_transaction():
                         tsql_landing.window_sql(DB)]
     landing = _between(sent, tsql.BEGIN_TRANSACTION, tsql.COMMIT_TRANSACTION)
     dated = [t for t in POS_TABLES if not t.is_snapshot]
-    state = [t for t in POS_TABLES if t.is_snapshot]
+    state = [t for t in POS_TABLES if t.has_state]
     expected = [s.sql for t in dated for s in tsql_landing.replace_statements(t, DB, D, WINDOW)]
-    expected += [s.sql for t in state for s in tsql_landing.replace_statements(t, DB, D, [D])]
+    expected += [s.sql for t in state
+                 for s in tsql_landing.replace_statements(t, DB, D, [D], "state")]
     assert landing[:len(expected)] == expected
+    open_lines = ("([ReceivedTime] IS NULL OR COALESCE([QuantityReceived], 0) < "
+                  "COALESCE([QuantityOrdered], 0))")
+    rows, state = [sql for sql in landing
+                   if sql.startswith("DELETE FROM [raw_pos].[purchase_order_entry]")]
+    assert rows.endswith(f"(?, ?, ?, ?, ?, ?, ?) AND NOT {open_lines}")
+    assert state.endswith(f"IN (?) AND {open_lines}")
     assert sent[-1] == tsql.COMMIT_TRANSACTION
     assert {(r[0], r[1]) for r in cursor.ledger} == {
         *((d, "rows") for d in WINDOW), (D, "state")}

@@ -1,4 +1,4 @@
-"""The four CSV exports per business date, read from the report marts."""
+"""The CSV exports per business date, read from the report marts."""
 
 
 import dagster as dg

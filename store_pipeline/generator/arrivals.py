@@ -5,9 +5,11 @@ With ``GeneratorConfig(arrivals=True)`` (the default), at these rates:
 
 - late_register: a store-day's register uploads its sales a day late with probability
   ``LATE_REGISTER_RATE``; its transactions, lines and tenders are missing from that day's own
-  backup and present from the next one on;
+  backup (and so is the register's batch) and present from the next one on;
 - open_shift: the ``OPEN_SHIFT_SHARE`` of a day's shifts that clock out last (at least one) are
   still clocked in at backup time (TimeOut NULL in that day's backup);
+- open_batch: the ``OPEN_BATCH_SHARE`` of a day's register batches that close last (at least
+  one) are still open at backup time (ClosingTime and ClosingTotal NULL in that day's backup);
 - next_day_void: the ``NEXT_DAY_VOID_SHARE`` of a day's voided transactions are voided the next
   morning (Voided = 0 in that day's backup);
 - holiday_closure: every store is closed on the dates of ``GeneratorConfig.closed_dates`` (by
@@ -37,6 +39,7 @@ ARRIVALS_MANIFEST = "arrivals_manifest.csv"
 REISSUED_FOLDER = "reissued"
 LATE_REGISTER_RATE = 0.03
 OPEN_SHIFT_SHARE = 0.02
+OPEN_BATCH_SHARE = 0.02
 NEXT_DAY_VOID_SHARE = 0.3
 _SALES = ("Transaction", "TransactionEntry", "TenderEntry")
 
@@ -91,6 +94,7 @@ class Arrivals:
         rng = np.random.default_rng([self.seed, 7, day.day.toordinal()])
         rows = self._late_registers(rng, day.day, day.rows)
         rows = self._open_shifts(day.day, rows)
+        rows = self._open_batches(day.day, rows)
         return self._late_voids(rng, day.day, rows)
 
     def first_issue_of_reissued(self, day: date, tables: dict[str, Columns]) -> dict[str, Columns]:
@@ -124,12 +128,17 @@ class Arrivals:
         stores = np.unique(sales["StoreID"])
         late = stores[rng.random(stores.size) < LATE_REGISTER_RATE]
         chosen = np.zeros(row_count(sales), dtype=bool)
+        batches = rows["Batch"]
+        held = np.zeros(row_count(batches), dtype=bool)
         for store in late.tolist():
             registers = np.unique(sales["RegisterID"][sales["StoreID"] == store])
             register = int(rng.choice(registers))
             chosen |= (sales["StoreID"] == store) & (sales["RegisterID"] == register)
+            held |= batches["RegisterID"] == register
             self._record("late_register", day, store, f"register {register}")
-        return without_transactions(rows, chosen) if chosen.any() else rows
+        if not chosen.any():
+            return rows
+        return {**without_transactions(rows, chosen), "Batch": _without(batches, held)}
 
     def _open_shifts(self, day: date, rows: dict[str, Columns]) -> dict[str, Columns]:
         shifts = rows["TimeClock"]
@@ -144,6 +153,21 @@ class Arrivals:
             self._record("open_shift", day, int(shifts["StoreID"][row]),
                          f"time clock {int(shifts['ID'][row])}")
         return {**rows, "TimeClock": {**shifts, "TimeOut": time_out}}
+
+    def _open_batches(self, day: date, rows: dict[str, Columns]) -> dict[str, Columns]:
+        batches = rows["Batch"]
+        n = row_count(batches)
+        if not n:
+            return rows
+        last = np.argsort(batches["ClosingTime"], kind="stable")[-max(1, round(
+            OPEN_BATCH_SHARE * n)):]
+        still_open = {name: batches[name].copy() for name in ("ClosingTime", "ClosingTotal")}
+        for values in still_open.values():
+            values[last] = NULL
+        for row in last.tolist():
+            self._record("open_batch", day, int(batches["StoreID"][row]),
+                         f"batch {int(batches['BatchNumber'][row])}")
+        return {**rows, "Batch": {**batches, **still_open}}
 
     def _late_voids(self, rng: np.random.Generator, day: date,
                     rows: dict[str, Columns]) -> dict[str, Columns]:

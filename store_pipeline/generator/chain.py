@@ -6,13 +6,15 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from store_pipeline.generator.arrivals import (
     REISSUED_FOLDER,
     Arrivals,
     closed,
     write_arrivals_manifest,
 )
-from store_pipeline.generator.columns import concat
+from store_pipeline.generator.columns import Columns, concat
 from store_pipeline.generator.config import GeneratorConfig
 from store_pipeline.generator.dirty import DirtyData, write_manifest
 from store_pipeline.generator.simulation import TRANSACTIONAL_TABLES, SimulatedDay, simulate
@@ -21,6 +23,14 @@ from store_pipeline.generator.world import build_world
 from store_pipeline.pos_schema import snapshot_file_name
 
 Progress = Callable[[int, int], None]
+
+
+def with_open_lines(lines: Columns, open_lines: Columns) -> Columns:
+    """Purchase-order lines as a backup holds them: each open line as it is now, in place of
+    the closed row it will have."""
+    closed = {name: values[~np.isin(lines["ID"], open_lines["ID"])]
+              for name, values in lines.items()}
+    return concat([closed, open_lines])
 
 
 def generate_chain(config: GeneratorConfig, outbox: Path,
@@ -49,6 +59,8 @@ def generate_chain(config: GeneratorConfig, outbox: Path,
         today = arrivals.first_issue(day) if arrivals is not None else day.rows
         history = {name: concat([d.rows[name] for d in list(window)[:-1]] + [today[name]])
                    for name in TRANSACTIONAL_TABLES}
+        history["PurchaseOrderEntry"] = with_open_lines(history["PurchaseOrderEntry"],
+                                                        day.open_orders)
         tables = {**master, **history, "ItemDynamic": day.item_dynamic}
         if dirt is not None:
             tables = dirt.add_future_transactions(day.day, tables)

@@ -16,7 +16,7 @@ Columns = dict[str, np.ndarray]
 
 NULL = np.iinfo(np.int64).min
 MONEY_COLUMNS = frozenset({"Price", "FullPrice", "Cost", "HourlyRate", "Total", "SalesTax",
-                           "Amount"})
+                           "Amount", "OpeningTotal", "ClosingTotal", "PaidOut", "Dropped"})
 DAY = 86_400
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 

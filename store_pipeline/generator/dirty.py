@@ -96,7 +96,8 @@ class DirtyData:
         rows["TenderEntry"] = self._spoil_tenders(rng, day.day, rows["TenderEntry"])
         rows["Transaction"] = self._spoil_sales(rng, day.day, rows["Transaction"])
         rows["TimeClock"] = self._spoil_shifts(rng, day.day, rows["TimeClock"])
-        return SimulatedDay(day.day, rows, self._spoil_stock(rng, day.day, day.item_dynamic))
+        return SimulatedDay(day.day, rows, self._spoil_stock(rng, day.day, day.item_dynamic),
+                            day.open_orders)
 
     def add_future_transactions(self, business_date: date,
                                 tables: dict[str, Columns]) -> dict[str, Columns]:

@@ -1,4 +1,10 @@
-"""On-hand stock per store x item: sell-down, returns, reorders and purchase-order receipts."""
+"""On-hand stock per store x item: sell-down, returns, reorders and purchase-order receipts.
+
+A purchase-order line is open from the evening it is ordered until it is received: in transit
+(QuantityReceived 0, no ReceivedTime), or received short (``SHORT_SHIPMENT_SHARE`` of
+receipts), when it stays open ``SHORT_OPEN_DAYS`` days waiting on the rest and is then closed
+short (QuantityOrdered cut to what came). A line keeps its ID from order to close.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,20 @@ from datetime import date
 import numpy as np
 
 from store_pipeline.generator.catalog import Catalog
-from store_pipeline.generator.columns import DAY, EPOCH_ORDINAL, NULL, Columns, midnight
+from store_pipeline.generator.columns import (
+    DAY,
+    EPOCH_ORDINAL,
+    NULL,
+    Columns,
+    concat,
+    midnight,
+    row_count,
+)
 from store_pipeline.generator.sampling import ranks_in_runs
 
 AUTO_REORDER_SHARE = 0.94  # store x items the replenishment system reorders; the rest run out
 SHORT_SHIPMENT_SHARE = 0.04
+SHORT_OPEN_DAYS = 2  # a line received short stays open this many days, then closes short
 LATE_DELIVERY_SHARE = 0.2  # receipts a day later than the supplier's lead time
 DEAD_STOCK_AGE = (61, 400)  # days since a dead item last sold, at the start
 NEVER_SOLD_SHARE = 0.3  # of dead items, those without any recorded sale
@@ -32,31 +47,68 @@ class Inventory:
     due: np.ndarray = field(init=False)  # day ordinal an open order arrives, -1 without one
     ordered: np.ndarray = field(init=False)
     order_day: np.ndarray = field(init=False)
+    line_id: np.ndarray = field(init=False)  # PurchaseOrderEntry ID of the open order
+    short_lines: Columns = field(init=False)  # lines received short, open until "Until"
+    _last_line: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.due = np.full(self.on_hand.shape, -1, dtype=np.int64)
         self.ordered = np.zeros(self.on_hand.shape, dtype=np.int64)
         self.order_day = np.zeros(self.on_hand.shape, dtype=np.int64)
+        self.line_id = np.zeros(self.on_hand.shape, dtype=np.int64)
+        self.short_lines = {}
+
+    def _order(self, store: np.ndarray, item: np.ndarray, day_ordinal: np.ndarray | int) -> None:
+        """Order up to the restock level, each order one new purchase-order line."""
+        self.ordered[store, item] = self.restock_level[store, item] - self.on_hand[store, item]
+        self.order_day[store, item] = day_ordinal
+        self.line_id[store, item] = np.arange(self._last_line + 1, self._last_line + 1 + store.size)
+        self._last_line += store.size
+
+    def _lines(self, catalog: Catalog, store: np.ndarray, item: np.ndarray) -> Columns:
+        """Purchase-order lines of the open orders of (store, item), as ordered."""
+        supplier = catalog.supplier_of[item]
+        return {"StoreID": store + 1, "ID": self.line_id[store, item],
+                "PONumber": _po_numbers(self.order_day[store, item], supplier, store),
+                "ItemID": item + 1, "SupplierID": supplier + 1,
+                "QuantityOrdered": self.ordered[store, item],
+                "QuantityReceived": np.zeros(store.size, dtype=np.int64),
+                "Cost": catalog.cost[item], "ReceivedTime": np.full(store.size, NULL)}
 
     def receive(self, rng: np.random.Generator, catalog: Catalog, day: date,
                 opens: np.ndarray) -> Columns:
         """Receive the orders due on ``day`` before the stores open (``opens``: opening minute
-        per store); returns the PurchaseOrderEntry rows, without IDs."""
+        per store); returns their PurchaseOrderEntry lines as closed (a short one is also
+        open for ``SHORT_OPEN_DAYS``, see ``open_orders``)."""
         store, item = np.nonzero(self.due == day.toordinal())
-        ordered = self.ordered[store, item]
+        lines = self._lines(catalog, store, item)
+        ordered = lines["QuantityOrdered"]
         short = rng.random(store.size) < SHORT_SHIPMENT_SHARE
         partial = np.maximum(1, (ordered * rng.uniform(0.5, 0.95, store.size)).astype(np.int64))
         received = np.where(short, partial, ordered)
-        supplier = catalog.supplier_of[item]
         early = rng.integers(30 * 60, 120 * 60, (opens.size, catalog.lead_days.size))
-        when = midnight(day) + opens[store] * 60 - early[store, supplier]
+        when = midnight(day) + opens[store] * 60 - early[store, catalog.supplier_of[item]]
         self.on_hand[store, item] += received
         self.last_received[store, item] = when
         self.due[store, item] = -1
-        return {"StoreID": store + 1,
-                "PONumber": _po_numbers(self.order_day[store, item], supplier, store),
-                "ItemID": item + 1, "SupplierID": supplier + 1, "QuantityOrdered": ordered,
-                "QuantityReceived": received, "Cost": catalog.cost[item], "ReceivedTime": when}
+        lines.update(QuantityReceived=received, ReceivedTime=when)
+        still_short = {name: values[short] for name, values in lines.items()}
+        still_short["Until"] = np.full(int(short.sum()), day.toordinal() + SHORT_OPEN_DAYS)
+        self.short_lines = concat([t for t in (self.short_lines, still_short) if t])
+        return {**lines, "QuantityOrdered": received}
+
+    def open_orders(self, catalog: Catalog, day: date) -> Columns:
+        """The purchase-order lines open at the end of ``day``: orders in transit, and lines
+        received short within the last ``SHORT_OPEN_DAYS`` days."""
+        store, item = np.nonzero(self.due >= 0)
+        short = self.short_lines
+        if short:
+            keep = short["Until"] > day.toordinal()
+            short = self.short_lines = {name: values[keep] for name, values in short.items()}
+        transit = self._lines(catalog, store, item)
+        if not short or not row_count(short):
+            return transit
+        return concat([transit, {name: short[name] for name in transit}])
 
     def sell(self, store: np.ndarray, item: np.ndarray, qty: np.ndarray,
              when: np.ndarray) -> np.ndarray:
@@ -81,8 +133,7 @@ class Inventory:
         """Order up to the restock level for items at or below their reorder point."""
         need = self.auto_reorder & (self.on_hand <= self.reorder_point) & (self.due < 0)
         store, item = np.nonzero(need)
-        self.ordered[store, item] = self.restock_level[store, item] - self.on_hand[store, item]
-        self.order_day[store, item] = day.toordinal()
+        self._order(store, item, day.toordinal())
         late = rng.random(store.size) < LATE_DELIVERY_SHARE
         self.due[store, item] = day.toordinal() + self.lead_days[item] + late
 
@@ -92,8 +143,7 @@ class Inventory:
         store, item = np.nonzero(self.auto_reorder & (self.on_hand <= self.reorder_point))
         lead = self.lead_days[item]
         placed = start.toordinal() - 1 - rng.integers(0, lead)
-        self.ordered[store, item] = self.restock_level[store, item] - self.on_hand[store, item]
-        self.order_day[store, item] = placed
+        self._order(store, item, placed)
         self.due[store, item] = placed + lead
 
     def item_dynamic(self) -> Columns:

@@ -14,6 +14,7 @@ from store_pipeline.pos_schema import (
     BIGINT,
     DATETIME,
     INT,
+    MONEY,
     POS_TABLES,
     PosTable,
     create_table_sql,
@@ -27,7 +28,7 @@ def _frame(table: PosTable, columns: Columns) -> pd.DataFrame:
         values = columns[name]
         if sql_type == DATETIME:
             values = values.view("datetime64[s]")
-        elif sql_type in (INT, BIGINT) and (missing := values == NULL).any():
+        elif sql_type in (INT, BIGINT, MONEY) and (missing := values == NULL).any():
             values = pd.arrays.IntegerArray(values, missing)
         data[name] = values
     return pd.DataFrame(data, copy=False)

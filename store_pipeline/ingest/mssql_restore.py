@@ -37,7 +37,7 @@ from store_pipeline.ingest.restore import (
 from store_pipeline.pos_schema import POS_TABLES, PosTable
 
 DATED_TABLES = tuple(t for t in POS_TABLES if not t.is_snapshot)
-STATE_TABLES = tuple(t for t in POS_TABLES if t.is_snapshot)
+STATE_TABLES = tuple(t for t in POS_TABLES if t.has_state)
 
 Log = Callable[[str], None]
 
@@ -168,11 +168,11 @@ def _as_date(value: object) -> date | None:
 
 
 def _fingerprints(cursor: Cursor, target: RestoreTarget, tables: tuple[PosTable, ...],
-                  business_date: date, days: list[date]) -> dict[date, str]:
+                  business_date: date, days: list[date], part: str) -> dict[date, str]:
     sums = []
     for table in tables:
         statement = tsql_landing.fingerprint_statement(table, target.database, business_date,
-                                                       days)
+                                                       days, part)
         sums += [(table.raw_name, _as_date(day), rows, total) for day, rows, total in
                  cursor.execute(statement.sql, *statement.params).fetchall()]
     return fingerprints(days, sums)
@@ -197,11 +197,12 @@ def land_rows(cursor: Cursor, target: RestoreTarget, business_date: date,
         for table in POS_TABLES:
             cursor.execute(tsql.ensure_raw_table_sql(table))
         cursor.execute(tsql_landing.ensure_ledger_sql())
-        prints = _fingerprints(cursor, target, DATED_TABLES, business_date, days) if days else {}
+        prints = _fingerprints(cursor, target, DATED_TABLES, business_date, days,
+                               ROWS_PART) if days else {}
         rows = [Candidate(d, name, business_date, prints[d]) for d in days]
         state = Candidate(business_date, name, business_date,
                           _fingerprints(cursor, target, STATE_TABLES, business_date,
-                                        [business_date])[business_date])
+                                        [business_date], STATE_PART)[business_date])
         read = tsql_landing.read_ledger_statement([*days, business_date])
         ledger = ledger_from((_as_date(r[0]), *r[1:3], _as_date(r[3]), r[4]) for r in
                              cursor.execute(read.sql, *read.params).fetchall())
@@ -213,10 +214,10 @@ def land_rows(cursor: Cursor, target: RestoreTarget, business_date: date,
             changed_days = [c.business_date for c in changed_rows]
             for table in DATED_TABLES if changed_days else ():
                 _run(cursor, tsql_landing.replace_statements(
-                    table, target.database, business_date, changed_days))
+                    table, target.database, business_date, changed_days, ROWS_PART))
             for table in STATE_TABLES if state_changed else ():
                 _run(cursor, tsql_landing.replace_statements(
-                    table, target.database, business_date, [business_date]))
+                    table, target.database, business_date, [business_date], STATE_PART))
             _run(cursor, tsql_landing.write_ledger_statements(ROWS_PART, [
                 (c.business_date, c.backup, c.backup_date, c.fingerprint, now)
                 for c in changed_rows + confirmed]) if changed_rows or confirmed else [])

@@ -36,7 +36,7 @@ RAW_SCHEMA = "raw_pos"
 LEDGER = f"{RAW_SCHEMA}.landed_dates"
 _ALIAS = "pos_snapshot"
 _DATED = tuple(t for t in POS_TABLES if not t.is_snapshot)
-_STATE = tuple(t for t in POS_TABLES if t.is_snapshot)
+_STATE = tuple(t for t in POS_TABLES if t.has_state)
 
 
 class RestoreError(RuntimeError):
@@ -76,11 +76,20 @@ def raw_table(table: PosTable) -> str:
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create schema raw_pos, every raw table (POS columns plus business_date) and the ledger
-    of landed dates (seeded from raw_pos's transactions when it is new)."""
+    of landed dates (seeded from raw_pos's transactions when it is new); add the columns a raw
+    table created by an older release lacks (NULL on the dates it landed)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    present = set(con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ?", [RAW_SCHEMA]).fetchall())
     for table in POS_TABLES:
         cols = ", ".join(f"{_q(c)} {t}" for c, t in table.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
+        if any(table.raw_name == name for name, _ in present):
+            for column, sql_type in table.columns:
+                if (table.raw_name, column) not in present:
+                    con.execute(f"ALTER TABLE {raw_table(table)} ADD COLUMN {_q(column)} "
+                                f"{sql_type}")
     if not _table_exists(con, "landed_dates"):
         con.execute(f"""CREATE TABLE {LEDGER} (business_date DATE NOT NULL,
             part VARCHAR NOT NULL, backup VARCHAR, backup_date DATE, fingerprint VARCHAR,
@@ -179,14 +188,25 @@ def _date_literal(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _dated_rows(table: PosTable, backup: _Backup) -> str:
-    """The backup's rows of ``table`` with the date each lands under: its own date, or the
-    backup's date for rows dated after it (a wrong clock), where the quarantine models catch
-    them instead of losing them."""
+def part_condition(table: PosTable, part: str, quote=_q, prefix: str = "") -> str | None:
+    """Which rows of a table with ``state_rows`` belong to ``part`` (None: all of them)."""
+    if table.state_rows is None:
+        return None
+    condition = table.state_condition(quote, prefix)
+    return condition if part == STATE_PART else f"NOT {condition}"
+
+
+def _dated_rows(table: PosTable, backup: _Backup, part: str = ROWS_PART) -> str:
+    """The backup's rows of ``table`` in ``part`` with the date each lands under: its own
+    date, or the backup's date for rows dated after it (a wrong clock), where the quarantine
+    models catch them instead of losing them; the backup's date for its state."""
     src = ", ".join(f"s.{_q(c)}" for c in table.column_names)
     day = _date_literal(backup.day)
-    if table.is_snapshot:
-        return f"SELECT {src}, {day} AS business_date FROM {backup.alias}.dbo.{_q(table.name)} s"
+    source = f"{backup.alias}.dbo.{_q(table.name)} s"
+    condition = part_condition(table, part, prefix="s.")
+    if table.is_snapshot or part == STATE_PART:
+        where = f" WHERE {condition}" if condition else ""
+        return f"SELECT {src}, {day} AS business_date FROM {source}{where}"
     if table.date_column:
         dated, join = f"CAST(s.{_q(table.date_column)} AS DATE)", ""
     else:  # TenderEntry: dated through its transaction
@@ -194,8 +214,9 @@ def _dated_rows(table: PosTable, backup: _Backup) -> str:
         join = (f' JOIN (SELECT "StoreID", "TransactionNumber", min(CAST("Time" AS DATE)) AS d '
                 f'FROM {backup.alias}.dbo."Transaction" GROUP BY ALL) t '
                 f'ON t."StoreID" = s."StoreID" AND t."TransactionNumber" = s."TransactionNumber"')
+    where = f" WHERE {condition}" if condition else ""
     return (f"SELECT {src}, CASE WHEN {dated} >= {day} THEN {day} ELSE {dated} END "
-            f"AS business_date FROM {backup.alias}.dbo.{_q(table.name)} s{join}")
+            f"AS business_date FROM {source}{join}{where}")
 
 
 def _days_in(days: Iterable[date]) -> str:
@@ -203,20 +224,21 @@ def _days_in(days: Iterable[date]) -> str:
 
 
 def _fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable], backup: _Backup,
-                  days: Sequence[date]) -> dict[date, str]:
-    """A fingerprint per date of ``days`` over the backup's rows of ``tables``."""
+                  days: Sequence[date], part: str = ROWS_PART) -> dict[date, str]:
+    """A fingerprint per date of ``days`` over the backup's rows of ``tables`` in ``part``."""
     sums = []
     for table in tables:
         cols = ", ".join(_q(c) for c in table.column_names)
         sums += [(table.raw_name, *found) for found in con.execute(
             f"SELECT business_date, count(*), sum(hash({cols})) "
-            f"FROM ({_dated_rows(table, backup)}) WHERE business_date IN ({_days_in(days)}) "
+            f"FROM ({_dated_rows(table, backup, part)}) "
+            f"WHERE business_date IN ({_days_in(days)}) "
             "GROUP BY business_date").fetchall()]
     return fingerprints(days, sums)
 
 
 def _state_fingerprint(con: duckdb.DuckDBPyConnection, backup: _Backup) -> str:
-    return _fingerprints(con, _STATE, backup, [backup.day])[backup.day]
+    return _fingerprints(con, _STATE, backup, [backup.day], STATE_PART)[backup.day]
 
 
 def _read_ledger(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> dict[date, LedgerRow]:
@@ -247,17 +269,21 @@ def _write_ledger(con: duckdb.DuckDBPyConnection, part: str, landed: Sequence[Ca
 
 
 def _replace(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable],
-             sources: Mapping[str, tuple[_Backup, list[date]]]) -> None:
-    """Replace the dates of each source (backup name -> (backup, dates)) in ``tables``."""
+             sources: Mapping[str, tuple[_Backup, list[date]]], part: str) -> None:
+    """Replace ``part`` of the dates of each source (backup name -> (backup, dates)) in
+    ``tables``."""
     days = [d for _, dates in sources.values() for d in dates]
     if not days:
         return
     for table in tables:
         cols = ", ".join(_q(c) for c in table.column_names)
-        con.execute(f"DELETE FROM {raw_table(table)} WHERE business_date IN ({_days_in(days)})")
+        condition = part_condition(table, part)
+        only = f" AND {condition}" if condition else ""
+        con.execute(f"DELETE FROM {raw_table(table)} "
+                    f"WHERE business_date IN ({_days_in(days)}){only}")
         con.execute(
             f"INSERT INTO {raw_table(table)} ({cols}, business_date) " + " UNION ALL ".join(
-                f"SELECT * FROM ({_dated_rows(table, backup)}) "
+                f"SELECT * FROM ({_dated_rows(table, backup, part)}) "
                 f"WHERE business_date IN ({_days_in(dates)})"
                 for backup, dates in sources.values() if dates))
 
@@ -381,8 +407,8 @@ def _land_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[Path, date
         changed_rows, confirmed = rows_to_replace(rows, ledger)
         changed_states = [s for s in states if (held := ledger.get(s.business_date)) is None
                           or held.state_fingerprint != s.fingerprint]
-        _replace(con, _DATED, _sources(changed_rows, by_name))
-        _replace(con, _STATE, _sources(changed_states, by_name))
+        _replace(con, _DATED, _sources(changed_rows, by_name), ROWS_PART)
+        _replace(con, _STATE, _sources(changed_states, by_name), STATE_PART)
         changed = changed_rows + changed_states
         _write_ledger(con, ROWS_PART, changed_rows + confirmed,
                       {c.business_date for c in changed_rows})

@@ -217,13 +217,22 @@ def widen_text_sql(table: PosTable) -> str:
         for name, kind in table.columns if kind == TEXT)
 
 
+def add_columns_sql(table: PosTable) -> str:
+    """Add the POS columns a raw table created by an older release lacks."""
+    target = literal(raw_table(table))
+    return "; ".join(
+        f"IF COL_LENGTH({target}, {literal(name)}) IS NULL "
+        f"ALTER TABLE {raw_table(table)} ADD {quote(name)} {SQLSERVER_TYPES[kind]}"
+        for name, kind in table.columns)
+
+
 def ensure_raw_table_sql(table: PosTable) -> str:
-    """Create the raw table and its index unless the table exists; widen the text columns of
-    a table created narrower."""
+    """Create the raw table and its index unless the table exists; add the columns a table
+    created by an older release lacks, and widen its text columns where they are narrower."""
     create = (f"IF OBJECT_ID({literal(raw_table(table))}, N'U') IS NULL "
               f"BEGIN {create_raw_table_sql(table)}; {raw_index_sql(table)}; END")
     widen = widen_text_sql(table)
-    return f"{create}; {widen}" if widen else create
+    return "; ".join(part for part in (create, add_columns_sql(table), widen) if part)
 
 
 def clean_message(text: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from store_pipeline.ingest.restore import RAW_SCHEMA
+from store_pipeline.ingest.landing_plan import ROWS_PART, STATE_PART
+from store_pipeline.ingest.restore import RAW_SCHEMA, part_condition
 from store_pipeline.ingest.tsql import (
     BUSINESS_DATE,
     Statement,
@@ -45,16 +46,19 @@ def window_sql(database: str) -> str:
             f"GROUP BY CAST([Time] AS date)) AS days")
 
 
-def dated_rows(table: PosTable, database: str, backup_date: date) -> Statement:
-    """The restore's rows of ``table``, each with the date it lands under and its row hash:
-    its own date, or the backup's for rows dated after it; the backup's date for master and
-    inventory tables."""
+def dated_rows(table: PosTable, database: str, backup_date: date,
+               part: str = ROWS_PART) -> Statement:
+    """The restore's rows of ``table`` in ``part``, each with the date it lands under and its
+    row hash: its own date, or the backup's for rows dated after it; the backup's date for
+    its state (master and inventory tables, open purchase-order lines)."""
     cols = ", ".join(f"s.{quote(c)}" for c in table.column_names)
     checksum = f"BINARY_CHECKSUM({cols}) AS [row_hash]"
     source = f"{qualified(database, 'dbo', table.name)} AS s"
-    if table.is_snapshot:
+    condition = part_condition(table, part, quote, "s.")
+    where = f" WHERE {condition}" if condition else ""
+    if table.is_snapshot or part == STATE_PART:
         return Statement(f"SELECT {cols}, CAST(? AS date) AS {quote(BUSINESS_DATE)}, "
-                         f"{checksum} FROM {source}", (backup_date,))
+                         f"{checksum} FROM {source}{where}", (backup_date,))
     if table.date_column:
         dated, join = f"CAST(s.{quote(table.date_column)} AS date)", ""
     else:  # TenderEntry: dated through its transaction
@@ -65,7 +69,7 @@ def dated_rows(table: PosTable, database: str, backup_date: date) -> Statement:
                 "ON t.[StoreID] = s.[StoreID] AND t.[TransactionNumber] = s.[TransactionNumber]")
     bucket = f"CASE WHEN {dated} >= ? THEN CAST(? AS date) ELSE {dated} END"
     return Statement(f"SELECT {cols}, {bucket} AS {quote(BUSINESS_DATE)}, {checksum} "
-                     f"FROM {source}{join}", (backup_date, backup_date))
+                     f"FROM {source}{join}{where}", (backup_date, backup_date))
 
 
 def _in(days: Sequence[date]) -> str:
@@ -73,9 +77,10 @@ def _in(days: Sequence[date]) -> str:
 
 
 def fingerprint_statement(table: PosTable, database: str, backup_date: date,
-                          days: Sequence[date]) -> Statement:
-    """(date, rows, sum of row hashes) of ``table``'s rows of ``days`` in the restore."""
-    rows = dated_rows(table, database, backup_date)
+                          days: Sequence[date], part: str = ROWS_PART) -> Statement:
+    """(date, rows, sum of row hashes) of ``table``'s rows of ``days`` in ``part`` of the
+    restore."""
+    rows = dated_rows(table, database, backup_date, part)
     return Statement(
         f"SELECT {quote(BUSINESS_DATE)}, COUNT_BIG(*), SUM(CAST([row_hash] AS bigint)) "
         f"FROM ({rows.sql}) AS d WHERE {quote(BUSINESS_DATE)} IN ({_in(days)}) "
@@ -83,12 +88,14 @@ def fingerprint_statement(table: PosTable, database: str, backup_date: date,
 
 
 def replace_statements(table: PosTable, database: str, backup_date: date,
-                       days: Sequence[date]) -> tuple[Statement, Statement]:
-    """Delete ``days`` from the raw table, then insert the restore's rows of those days."""
+                       days: Sequence[date], part: str = ROWS_PART) -> tuple[Statement, Statement]:
+    """Delete ``part`` of ``days`` from the raw table, then insert the restore's rows of it."""
     target = raw_table(table)
-    delete = Statement(f"DELETE FROM {target} WHERE {quote(BUSINESS_DATE)} IN ({_in(days)})",
-                       tuple(days))
-    rows = dated_rows(table, database, backup_date)
+    condition = part_condition(table, part, quote)
+    only = f" AND {condition}" if condition else ""
+    delete = Statement(f"DELETE FROM {target} WHERE {quote(BUSINESS_DATE)} IN ({_in(days)})"
+                       f"{only}", tuple(days))
+    rows = dated_rows(table, database, backup_date, part)
     cols = ", ".join(quote(c) for c in (*table.column_names, BUSINESS_DATE))
     insert = Statement(
         f"INSERT INTO {target} ({cols}) SELECT {cols} FROM ({rows.sql}) AS d "

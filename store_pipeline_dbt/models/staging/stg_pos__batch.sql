@@ -19,6 +19,11 @@ renamed as (
         RegisterID as register_id,
         OpeningTime as opened_at,
         ClosingTime as closed_at,
+        OpeningTotal as opening_total,
+        ClosingTotal as closing_total,
+        PaidOut as paid_out,
+        Dropped as dropped,
+        NoSalesCount as no_sales_count,
         business_date
     from ranked
     where copy_number = 1
