@@ -18,14 +18,12 @@ import against Dagster's own, in one run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,7 +36,10 @@ import dagster as dg  # noqa: E402
 from store_pipeline.generator import GeneratorConfig, generate_chain  # noqa: E402
 from store_pipeline.instance import write_instance_config  # noqa: E402
 from store_pipeline_tests.processes import (  # noqa: E402
+    LAUNCH_BACKFILL,
+    LAUNCH_RUN,
     free_port,
+    graphql,
     start,
     wait_for,
     webserver_up,
@@ -48,25 +49,6 @@ BIN = Path(sys.executable).parent
 END = date(2026, 3, 10)
 JOB = "daily_pipeline_job"
 LOCATION = "store_pipeline.definitions"  # workspace.yaml names no location: its module
-LAUNCH_BACKFILL = """
-mutation($params: LaunchBackfillParams!) {
-  launchPartitionBackfill(backfillParams: $params) {
-    __typename
-    ... on LaunchBackfillSuccess { backfillId }
-    ... on PythonError { message }
-    ... on InvalidSubsetError { message }
-  }
-}"""
-LAUNCH_RUN = """
-mutation($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-
-
 def import_seconds(code: str, repetitions: int) -> list[float]:
     """Wall time of ``python -c code`` in fresh processes."""
     times = []
@@ -106,14 +88,6 @@ def cli_seconds(home: Path, outbox: Path, days: list[date]) -> float:
                     "--end", days[-1].isoformat(), "--only", "daily"], cwd=REPO,
                    env=environment(home, outbox), check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - began
-
-
-def graphql(port: int, query: str, variables: dict) -> dict:
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=body,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as reply:
-        return json.load(reply)["data"]
 
 
 def launch_run(port: int, days: list[date]) -> str:

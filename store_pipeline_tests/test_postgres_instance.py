@@ -7,12 +7,10 @@ every process, and its password is written nowhere.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import time
-import urllib.request
 import uuid
 from contextlib import ExitStack
 from datetime import date
@@ -31,9 +29,12 @@ from store_pipeline.schedules import ACTIVE
 from store_pipeline_tests.postgres_server import postgres_fixtures
 from store_pipeline_tests.processes import (
     BIN,
+    LAUNCH_BACKFILL,
+    LAUNCH_RUN,
     REPO,
     dagster_cli,
     environment,
+    graphql,
     start_services,
     wait_for,
 )
@@ -106,38 +107,12 @@ def test_a_cli_backfill_keeps_its_runs_and_events_in_postgres(home, postgres_url
     _assert_nowhere(_password(postgres_url), home, done.stdout, done.stderr)
 
 
-def _graphql(port: int, query: str, variables: dict) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", json.dumps({"query": query, "variables": variables})
-        .encode(), {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        answer = json.load(reply)
-    assert "errors" not in answer, answer
-    return answer["data"]
-
-
-LAUNCH_BACKFILL = """
-mutation ($params: LaunchBackfillParams!) {
-  launchPartitionBackfill(backfillParams: $params) {
-    __typename
-    ... on LaunchBackfillSuccess { backfillId }
-    ... on PythonError { message }
-  }
-}"""
 REPOSITORIES = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"""
-LAUNCH_RUN = """
-mutation ($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on Error { message }
-  }
-}"""
 
 
 def _launch_run(port: int, params: dict) -> str:
-    launched = _graphql(port, LAUNCH_RUN, {"params": params})["launchRun"]
+    launched = graphql(port, LAUNCH_RUN, {"params": params})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     return launched["run"]["runId"]
 
@@ -201,7 +176,7 @@ def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
         assert built.dagster_run.tags["dagster/partition"] == DAY.isoformat()
 
         # A backfill through the webserver's GraphQL API, run by the daemon.
-        launched = _graphql(port, LAUNCH_BACKFILL, {"params": {
+        launched = graphql(port, LAUNCH_BACKFILL, {"params": {
             "assetSelection": [{"path": ["pos_backup"]}], "partitionNames": [DAY.isoformat()]}})
         backfill_id = launched["launchPartitionBackfill"]["backfillId"]
         wait_for("the backfill's run to succeed",
@@ -212,7 +187,7 @@ def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
         wait_for("every run to finish", lambda: not instance.get_run_records(
             dg.RunsFilter(statuses=list(ACTIVE))), logs)
         holder = _hold_warehouse_slot(instance)
-        [repository] = _graphql(port, REPOSITORIES, {})["repositoriesOrError"]["nodes"]
+        [repository] = graphql(port, REPOSITORIES, {})["repositoriesOrError"]["nodes"]
         params = {"selector": {"repositoryLocationName": repository["location"]["name"],
                                "repositoryName": repository["name"], "jobName": "ingestion_job"},
                   "executionMetadata": {"tags": [{"key": "dagster/partition",
