@@ -55,7 +55,7 @@ def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = 
         return 2
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
-    runs = materialize_range(defs, partitions, start, end, get_instance(settings),
+    runs = materialize_range(defs(), partitions, start, end, get_instance(settings),
                              full_refresh=full_refresh, only=only)
     failed = [r for r in runs if not r.success]
     for run in runs:
@@ -108,7 +108,7 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     from store_pipeline.instance import get_instance
     from store_pipeline.notify.health_page import write_health_report
 
-    path = write_health_report(get_instance(settings), defs.resolve_asset_graph(),
+    path = write_health_report(get_instance(settings), defs().resolve_asset_graph(),
                                settings.reports)
     print(f"Pipeline health: {path}")
     return 0

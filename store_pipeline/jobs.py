@@ -42,3 +42,6 @@ health_job = dg.define_asset_job(
     "health_job", selection=dg.AssetSelection.assets(pipeline_health),
     description="The pipeline-health report for IT operations.",
 )
+
+JOBS = [ingestion_job, analytics_job, daily_pipeline_job, weekly_reports_job,
+        monthly_reports_job, health_job]

@@ -29,7 +29,7 @@ def test_ui_starts_from_the_venv_without_it_on_path(tmp_path):
 
 
 def test_loading_the_code_location_prints_no_beta_or_preview_notice():
-    probe = ("import warnings; import store_pipeline.definitions; "
+    probe = ("import warnings; from store_pipeline.definitions import defs; defs(); "
              "warnings.warn('still shown', UserWarning)")
     result = subprocess.run([sys.executable, "-W", "default", "-c", probe], cwd=REPO,
                             capture_output=True, text=True, timeout=300)

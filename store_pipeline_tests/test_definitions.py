@@ -34,7 +34,7 @@ def _upstream_closure(graph, key: dg.AssetKey) -> set[dg.AssetKey]:
 
 
 def test_one_lineage_graph_from_backup_to_every_report():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     assert dg.AssetKey(["raw_pos", "transaction"]) in graph.get(
         dg.AssetKey(["staging", "stg_pos__transaction"])).parent_keys
     for report in ("sales_dashboard", "employee_productivity", "inventory_analysis",
@@ -50,14 +50,14 @@ def test_one_lineage_graph_from_backup_to_every_report():
 def test_schedules_run_at_two_and_three_in_the_chain_timezone():
     names = ("ingestion_0200", "analytics_0300", "weekly_reports_monday_0400",
              "monthly_reports_first_0430")
-    schedules = {name: defs.resolve_schedule_def(name) for name in names}
+    schedules = {name: defs().resolve_schedule_def(name) for name in names}
     assert schedules["ingestion_0200"].cron_schedule == "0 2 * * *"
     assert schedules["analytics_0300"].cron_schedule == "0 3 * * *"
     assert {s.execution_timezone for s in schedules.values()} == {"America/New_York"}
 
 
 def test_dbt_tests_are_asset_checks_and_marts_have_freshness():
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     checks = graph.asset_check_keys
     assert any(c.asset_key == dg.AssetKey(["marts", "fct_sales"]) for c in checks)
     for key in (dg.AssetKey(["marts", "rpt_daily_sales"]), dg.AssetKey(["raw_pos", "transaction"]),

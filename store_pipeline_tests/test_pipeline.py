@@ -45,7 +45,7 @@ def built(settings):
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
     instance = get_instance(settings)
-    runs = materialize_range(defs, partitions, START, END, instance, announce=lambda _: None)
+    runs = materialize_range(defs(), partitions, START, END, instance, announce=lambda _: None)
     assert [(r.job_name, r.success) for r in runs] == [
         ("ingestion_job", True), ("analytics_job", True), ("weekly_reports_job", True),
         ("monthly_reports_job", True)]
@@ -262,7 +262,7 @@ def test_rematerialising_a_partition_changes_nothing(built, settings):
     files = sorted(settings.exports.rglob("*.csv")) + sorted(
         (settings.reports / "daily" / END.isoformat()).glob("*.html"))
     before_files, before_tables = _digest(files), _table_digests(settings.warehouse_path)
-    result = defs.resolve_job_def("daily_pipeline_job").execute_in_process(
+    result = defs().resolve_job_def("daily_pipeline_job").execute_in_process(
         instance=built, partition_key=END.isoformat())
     assert result.success
     assert _digest(files) == before_files
@@ -278,7 +278,7 @@ job, partition = sys.argv[1:3]
 instance = get_instance(load_settings())
 print("ready", flush=True)
 sys.stdin.readline()
-result = defs.resolve_job_def(job).execute_in_process(instance=instance, partition_key=partition)
+result = defs().resolve_job_def(job).execute_in_process(instance=instance, partition_key=partition)
 sys.exit(0 if result.success else 1)
 """
 
@@ -324,7 +324,7 @@ def test_missing_backup_names_the_file_and_the_folder(built, settings):
     from store_pipeline.definitions import defs
 
     missing = (END + timedelta(days=3)).isoformat()
-    result = defs.resolve_job_def("ingestion_job").execute_in_process(
+    result = defs().resolve_job_def("ingestion_job").execute_in_process(
         instance=built, partition_key=missing, raise_on_error=False)
     assert not result.success
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -345,7 +345,7 @@ def test_dbt_reuses_its_parse_state_across_runs(built, settings, monkeypatch):
     assert "On model.store_pipeline." not in (first / "dbt.log").read_text()
     assert not (first / "run_results.json").exists()  # artifacts only when asked for
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
-    result = defs.resolve_job_def("analytics_job").execute_in_process(
+    result = defs().resolve_job_def("analytics_job").execute_in_process(
         instance=built, partition_key=END.isoformat())
     assert result.success
     assert (settings.home / "dbt" / "partial_parse.msgpack").is_file()
@@ -360,7 +360,7 @@ def test_a_window_without_raw_data_fails_before_dbt(built, settings):
     from store_pipeline.runner import run_config
 
     dbt_runs = set((settings.home / "dbt" / "runs").iterdir())
-    job = defs.resolve_job_def("analytics_job")
+    job = defs().resolve_job_def("analytics_job")
     result = job.execute_in_process(
         instance=built, raise_on_error=False, run_config=run_config(job, full_refresh=True),
         tags={"dagster/asset_partition_range_start": (END - timedelta(days=1)).isoformat(),
@@ -382,7 +382,7 @@ def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings, monk
     monkeypatch.setenv("DBT_WRITE_JSON", "true")  # run_results.json tells what dbt was asked
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
-    runs = materialize_range(defs, partitions, END, END, built, announce=lambda _: None,
+    runs = materialize_range(defs(), partitions, END, END, built, announce=lambda _: None,
                              full_refresh=True)
     assert [r.success for r in runs] == [True] * 4
     results = json.loads((_newest_dbt_run(settings) / "run_results.json").read_text())
@@ -425,7 +425,7 @@ def arrive(name, folder=source):
 
 
 def run(first, last):
-    runs = materialize_range(defs, partitions, date.fromisoformat(first),
+    runs = materialize_range(defs(), partitions, date.fromisoformat(first),
                              date.fromisoformat(last), instance, announce=print,
                              only={"daily"})
     assert all(r.success for r in runs), runs

@@ -62,7 +62,7 @@ def home() -> Settings:
                        outbox=settings.outbox)
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
-    runs = materialize_range(defs, partitions, START, END, get_instance(settings),
+    runs = materialize_range(defs(), partitions, START, END, get_instance(settings),
                              announce=lambda _: None)
     assert [run.success for run in runs] == [True] * 4  # ingestion, analytics, week, month
     return settings

@@ -1,4 +1,9 @@
-"""The dbt project as Dagster assets: one ``@dbt_assets`` over daily partitions, tests as checks."""
+"""The dbt project as Dagster assets: one ``@dbt_assets``, tests as checks.
+
+Incremental models are daily-partitioned (a run rebuilds its business dates); every other model
+(the dimensions, the views, full-rebuild tables) is unpartitioned: it describes the newest
+landed state, whichever dates the run covers.
+"""
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -77,7 +82,8 @@ TRANSLATOR_SETTINGS = DagsterDbtTranslatorSettings(enable_source_tests_as_checks
 
 
 class StoreDbtTranslator(DagsterDbtTranslator):
-    """Groups models by folder and gives marts a freshness policy; sources keep raw_pos keys."""
+    """Groups models by folder, partitions incremental models by day and gives marts a
+    freshness policy; sources keep raw_pos keys."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str,
                        project: DbtProject | None) -> dg.AssetSpec:
@@ -88,6 +94,8 @@ class StoreDbtTranslator(DagsterDbtTranslator):
         folder = node["fqn"][1] if len(node["fqn"]) > 2 else "models"
         if folder == "marts":
             spec = spec.replace_attributes(freshness_policy=DAILY_BY_0500)
+        if node["config"].get("materialized") == "incremental":
+            spec = spec.replace_attributes(partitions_def=daily_partitions)
         return spec.replace_attributes(group_name=f"dbt_{folder}")
 
 
@@ -152,19 +160,22 @@ def _landed_span(warehouse: Warehouse) -> tuple[date, date]:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     dagster_dbt_translator=StoreDbtTranslator(TRANSLATOR_SETTINGS),
     pool=WAREHOUSE_POOL,
 )
 def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
                      warehouse: Warehouse, data_home: DataHome, config: DbtRunConfig):
-    """``dbt build`` of the selected models and data tests over the run's business dates.
+    """``dbt build`` of the selected models and data tests over the run's business dates (every
+    landed date when only unpartitioned models are selected).
 
     dbt unit tests check SQL logic, not data: they run in the test suite, not every night.
     """
-    start, end = window_dates(context)
-    require_landed(warehouse, start, end)
+    if context.has_partition_key or context.has_partition_key_range:
+        start, end = window_dates(context)
+        require_landed(warehouse, start, end)
+    else:
+        start, end = _landed_span(warehouse)
     args = ["build", "--exclude-resource-type", "unit_test", *_output_args()]
     if (end - start).days >= LONG_WINDOW_DAYS:
         args += ["--threads", str(LONG_WINDOW_THREADS)]

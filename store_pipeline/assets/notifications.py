@@ -133,7 +133,7 @@ def monthly_emails(context: dg.AssetExecutionContext, config: EmailConfig,
 )
 def pipeline_health(context: dg.AssetExecutionContext,
                     data_home: DataHome) -> dg.MaterializeResult:
-    from store_pipeline.definitions import defs  # the code location; it imports this module
+    from store_pipeline.definitions import defs  # every asset of the code location (built once)
 
-    path = write_health_report(context.instance, defs.resolve_asset_graph(), data_home.reports)
+    path = write_health_report(context.instance, defs().resolve_asset_graph(), data_home.reports)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})
