@@ -64,3 +64,24 @@ def test_dbt_tests_are_asset_checks_and_marts_have_freshness():
                 dg.AssetKey(["exports", "daily_sales_summary"]),
                 dg.AssetKey(["reports", "business_review"])):
         assert graph.get(key).freshness_policy is not None, key
+
+
+def test_only_incremental_dbt_models_are_daily_partitioned():
+    """Dimensions, views and full-rebuild tables describe the newest landed state: the UI must
+    not show them as daily partitions (issue: POS data over time)."""
+    import json
+
+    from dagster_dbt import get_asset_key_for_model
+
+    from store_pipeline.assets.dbt import dbt_project, store_dbt_models
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    graph = defs().resolve_asset_graph()
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert len(models) > 50
+    for node in models:
+        key = get_asset_key_for_model([store_dbt_models], node["name"])
+        incremental = node["config"]["materialized"] == "incremental"
+        assert (graph.get(key).partitions_def is not None) == incremental, key
+    assert graph.get(dg.AssetKey(["marts", "dim_products"])).partitions_def is None
+    assert graph.get(dg.AssetKey(["marts", "fct_sales"])).partitions_def is not None

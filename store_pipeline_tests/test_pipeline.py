@@ -85,6 +85,9 @@ def test_every_stage_materialised(built, settings):
     assert (settings.reports / "plotly.min.js").is_file()
     assert list((settings.reports / "monthly").glob("*/business_review.html"))
     assert list((settings.reports / "weekly").glob("*/inventory_analysis.html"))
+    # A dimension describes the newest state: materialised once by the range run, unpartitioned.
+    latest = built.get_latest_materialization_event(AssetKey(["marts", "dim_products"]))
+    assert latest is not None and latest.dagster_event.partition is None
 
 
 def test_dbt_source_tests_are_checks_of_raw_pos(built):
