@@ -48,6 +48,11 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
+def as_columns(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, list]:
+    """The rows of ``frame`` as JSON lists per column."""
+    return {column: json_values(frame[column]) for column in columns}
+
+
 def by_store(frame: pd.DataFrame, columns: Iterable[str], key: str = "store_code"
              ) -> dict[str, dict[str, list]]:
     """Per ``key`` value, the rows of ``frame`` as lists per column, in ``frame``'s order
@@ -55,7 +60,7 @@ def by_store(frame: pd.DataFrame, columns: Iterable[str], key: str = "store_code
     columns = list(columns)
     ordered = frame.sort_values(key, kind="stable")
     keys = ordered[key].to_numpy()
-    values = {column: json_values(ordered[column]) for column in columns}
+    values = as_columns(ordered, columns)
     starts = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist()]
     ends = [*starts[1:], len(keys)]
     return {keys[start]: {column: values[column][start:end] for column in columns}
