@@ -16,10 +16,8 @@ from store_pipeline.reports.data import (
     HOURLY_STAFFING,
     INVENTORY,
     REORDER,
-    TABLES,
     Fetch,
     load,
-    load_optional,
     week_bounds,
 )
 from store_pipeline.reports.employee import per_employee
@@ -36,6 +34,7 @@ from store_pipeline.reports.scoped import (
     scoped_page,
     slot,
 )
+from store_pipeline.reports.store_day import optional
 from store_pipeline.reports.tiles import delta
 
 NAME = "region_week"
@@ -125,11 +124,6 @@ def _body() -> str:
     ])
 
 
-def _optional(fetch: Fetch, table: str, start: date, end: date) -> pd.DataFrame:
-    rows = load_optional(fetch, table, start, end)
-    return pd.DataFrame(columns=list(TABLES[table].columns)) if rows is None else rows
-
-
 def store_week(fetch: Fetch, start: date, end: date, sales: pd.DataFrame) -> pd.DataFrame:
     """A row per store of the week's sales: its sales, labour, stock, cash, cashier and
     staffing figures."""
@@ -163,11 +157,11 @@ def _stock_counts(stock: pd.DataFrame) -> pd.DataFrame:
 
 def _flag_counts(fetch: Fetch, start: date, end: date) -> pd.DataFrame:
     """Per store: flagged drawers and their over/short, cashier flags, judged staffing hours."""
-    batches = _optional(fetch, CASH_OVER_SHORT, start, end)
+    batches = optional(fetch, CASH_OVER_SHORT, start, end)
     flagged = batches[batches["flagged"] == 1].groupby("store_code")
-    cashiers = _optional(fetch, CASHIER_EXCEPTIONS, start, end)
+    cashiers = optional(fetch, CASHIER_EXCEPTIONS, start, end)
     flags = cashiers[["void_flag", "return_flag", "discount_flag"]].sum(axis=1)
-    hours = _optional(fetch, HOURLY_STAFFING, start, end).groupby("store_code")
+    hours = optional(fetch, HOURLY_STAFFING, start, end).groupby("store_code")
     return pd.DataFrame({
         "batches_flagged": flagged.size(),
         "over_short": flagged["over_short"].sum(),
@@ -179,7 +173,7 @@ def _flag_counts(fetch: Fetch, start: date, end: date) -> pd.DataFrame:
 
 def reorder_list(fetch: Fetch, day: date) -> pd.DataFrame:
     """``rpt_reorder_suggestions`` of ``day``, the costliest orders first in each store."""
-    rows = _optional(fetch, REORDER, day, day)
+    rows = optional(fetch, REORDER, day, day)
     return rows.sort_values(["store_code", "suggested_order_cost", "sku"],
                             ascending=[True, False, True])
 

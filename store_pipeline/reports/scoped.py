@@ -76,11 +76,15 @@ def column_keys(columns: Columns) -> list[str]:
     return [key for key, _, _ in columns]
 
 
+def script_json(value: object) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    return text.translate(_SCRIPT_SAFE)
+
+
 def embedded(data: dict) -> str:
     """``data`` as a JSON script element the page's script reads."""
-    text = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-    return (f'<script type="application/json" id="scope-data">{text.translate(_SCRIPT_SAFE)}'
-            "</script>")
+    return f'<script type="application/json" id="scope-data">{script_json(data)}</script>'
 
 
 @functools.cache

@@ -164,17 +164,18 @@ def store_figures(fetch: Fetch, day: date, sales: pd.DataFrame) -> dict[str, dic
     """Every figure of the page, per store code of ``sales``."""
     hours = load(fetch, EMPLOYEE_HOURS, day)
     rows = {
-        "hours": hourly_staffing(_optional(fetch, HOURLY_STAFFING, day)),
+        "hours": hourly_staffing(optional(fetch, HOURLY_STAFFING, day)),
         "tenders": load(fetch, TENDER_MIX, day).sort_values(["amount", "tender_type"],
                                                             ascending=[False, True]),
         "products": top_products(load(fetch, PRODUCTS, day)),
         "sales": _sales(sales),
         "employees": hours.sort_values(["hours_worked", "employee_number"],
                                        ascending=[False, True]),
-        "cashiers": cashier_exceptions(_optional(fetch, CASHIER_EXCEPTIONS, day)),
-        "batches": drawers(_optional(fetch, CASH_OVER_SHORT, day)),
+        "cashiers": cashier_exceptions(optional(fetch, CASHIER_EXCEPTIONS, day)),
+        "batches": drawers(optional(fetch, CASH_OVER_SHORT, day)),
     }
     parts = {part: by_store(frame, FIELDS[part]) for part, frame in rows.items()}
+    cashiers, batches = flagged_cashiers(rows["cashiers"]), flagged_drawers(rows["batches"])
     tiles = store_tiles(fetch, day, sales, hours)
     stores = {}
     for row in sales.itertuples():
@@ -182,14 +183,15 @@ def store_figures(fetch: Fetch, day: date, sales: pd.DataFrame) -> dict[str, dic
         store = {"name": row.store_name, "region": row.region, "tiles": tiles[code]}
         store.update({part: found.get(code) or empty_rows(FIELDS[part])
                       for part, found in parts.items()})
-        store["notes"] = _notes(row.transactions, store)
+        store["notes"] = _notes(row.transactions, store["hours"], cashiers.get(code, []),
+                                batches.get(code, []))
         stores[code] = store
     return stores
 
 
-def _optional(fetch: Fetch, table: str, day: date) -> pd.DataFrame:
+def optional(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.DataFrame:
     """Rows of a store-operations mart; none when the warehouse lacks it."""
-    rows = load_optional(fetch, table, day)
+    rows = load_optional(fetch, table, start, end)
     return pd.DataFrame(columns=list(TABLES[table].columns)) if rows is None else rows
 
 
@@ -265,27 +267,42 @@ def drawers(batches: pd.DataFrame) -> pd.DataFrame:
         ["register_number", "batch_number"])
 
 
-def _notes(transactions: float, store: dict) -> dict[str, str]:
+def flagged_cashiers(cashiers: pd.DataFrame) -> dict[str, list[str]]:
+    """Per store, its flagged cashiers as ``#104 Dana (voids, returns)``."""
+    flagged = cashiers[cashiers["flags"] != ""]
+    return _lines(flagged, [f"#{row.employee_number} {row.employee_name} ({row.flags})"
+                            for row in flagged.itertuples()])
+
+
+def flagged_drawers(batches: pd.DataFrame) -> dict[str, list[str]]:
+    """Per store, its batches over or short beyond the tolerance, with the amount."""
+    flagged = batches[batches["is_flagged"] == 1]
+    return _lines(flagged, [f"register {fmt.count(row.register_number)} batch "
+                            f"{fmt.count(row.batch_number)}: {fmt.money(row.over_short)}"
+                            for row in flagged.itertuples()])
+
+
+def _lines(rows: pd.DataFrame, texts: list[str]) -> dict[str, list[str]]:
+    lines: dict[str, list[str]] = {}
+    for code, text in zip(rows["store_code"], texts, strict=True):
+        lines.setdefault(code, []).append(text)
+    return lines
+
+
+def _notes(transactions: float, hours: dict, cashiers: list[str], drawers: list[str]
+           ) -> dict[str, str]:
     """The store's one-line summaries above its sections."""
-    hours, cashiers, batches = store["hours"], store["cashiers"], store["batches"]
     verdicts = [
         f"{STAFFING[status].capitalize()}: "
         + (", ".join(label for label, s in zip(hours["hour_label"], hours["staffing"],
                                                 strict=True) if s == status) or "none")
         for status in ("under", "over")
     ]
-    flagged = [f"#{number} {name} ({flags})" for number, name, flags in
-               zip(cashiers["employee_number"], cashiers["employee_name"], cashiers["flags"],
-                   strict=True) if flags]
-    off = [f"register {fmt.count(register)} batch {fmt.count(batch)}: {fmt.money(amount)}"
-           for register, batch, amount, hit in
-           zip(batches["register_number"], batches["batch_number"], batches["over_short"],
-               batches["is_flagged"], strict=True) if hit]
     return {
         "closed-note": "Closed: no sales this day." if transactions == 0 else "",
         "staffing-note": ". ".join(verdicts) + ".",
-        "exceptions-note": ("Flagged: " + "; ".join(flagged) + ".") if flagged
+        "exceptions-note": ("Flagged: " + "; ".join(cashiers) + ".") if cashiers
         else "No cashier flagged.",
-        "cash-note": ("Over or short: " + "; ".join(off) + ".") if off
+        "cash-note": ("Over or short: " + "; ".join(drawers) + ".") if drawers
         else "No drawer over or short beyond the tolerance.",
     }
