@@ -189,13 +189,8 @@
     DRAW[data.kind](data.items[key], params.get("store"));
   }
 
-  function go(changes) {
-    const params = wanted();
-    for (const [name, value] of Object.entries(changes)) {
-      if (value) params.set(name, value);
-      else params.delete(name);
-    }
-    window.location.hash = params.toString();
+  function go(params) {
+    window.location.hash = new URLSearchParams(params).toString();
   }
 
   const scope = byId("scope");
@@ -207,9 +202,13 @@
     }
     (group || scope).append(element("option", label, {value: key}));
   }
-  scope.addEventListener("change", () => go({[data.param]: scope.value, store: ""}));
+  // A new region starts on its best store; a store of the region keeps the region.
+  scope.addEventListener("change", () => go({[data.param]: scope.value}));
   const storePicker = byId("store-select");
-  if (storePicker) storePicker.addEventListener("change", () => go({store: storePicker.value}));
+  if (storePicker) {
+    storePicker.addEventListener("change", () => go({
+      [data.param]: scope.value, store: storePicker.value}));
+  }
   window.addEventListener("hashchange", draw);
   draw();
 })();
