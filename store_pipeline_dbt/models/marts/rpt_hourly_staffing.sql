@@ -22,16 +22,6 @@ shifts as (
     where is_kpi_shift = 1 and {{ in_run_window('business_date', 1) }}
 ),
 
-hours as (
-    {{ hours_of_day() }}
-),
-
-day_offsets as (
-    select 0 as day_offset
-    union all
-    select 1
-),
-
 shift_hours as (
     select
         shifts.store_id,
@@ -39,24 +29,9 @@ shift_hours as (
         shifts.worked_seconds,
         {{ add_days('shifts.business_date', 'day_offsets.day_offset') }} as business_date,
         hours.hour_of_day,
-        {{ larger_of(
-            'shifts.clocked_in_at',
-            add_hours('shifts.business_date', '24 * day_offsets.day_offset + hours.hour_of_day')
-        ) }} as overlap_start,
-        {{ smaller_of(
-            'shifts.clocked_out_at',
-            add_hours('shifts.business_date', '24 * day_offsets.day_offset + hours.hour_of_day + 1')
-        ) }} as overlap_end
-    from shifts
-    cross join day_offsets
-    cross join hours
-    where
-        shifts.clocked_in_at < {{ add_hours(
-            'shifts.business_date', '24 * day_offsets.day_offset + hours.hour_of_day + 1'
-        ) }}
-        and shifts.clocked_out_at > {{ add_hours(
-            'shifts.business_date', '24 * day_offsets.day_offset + hours.hour_of_day'
-        ) }}
+        {{ larger_of('shifts.clocked_in_at', shift_hour_start('shifts')) }} as overlap_start,
+        {{ smaller_of('shifts.clocked_out_at', shift_hour_start('shifts', 1)) }} as overlap_end
+    {{ from_shift_hours('shifts') }}
 ),
 
 -- Whole seconds per shift and hour, so that the sums below are exact.
