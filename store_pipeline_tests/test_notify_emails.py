@@ -48,6 +48,15 @@ INVENTORY = [  # date, store, sku, on_hand_value, below_reorder_point, is_stocko
     ("2026-03-10", "S001", "P3", 150.25, 0, 0, 1),
     ("2026-03-10", "S002", "P1", 99.0, 0, 0, 1),
 ]
+CASHIERS = [  # date, store, number, name, transactions, void, return, discount flags
+    ("2026-03-10", "S001", "104", "Eli", 30, 1, 0, 1),
+    ("2026-03-10", "S001", "105", "Fay", 40, 0, 0, 0),
+    ("2026-03-10", "S002", "201", "Gus", 25, 0, 1, 0),
+]
+BATCHES = [  # date, store, register, batch, over_short, flagged
+    ("2026-03-10", "S001", 2, 17, -35.0, 1),
+    ("2026-03-10", "S001", 1, 16, 1.5, 0),
+]
 SUBSCRIPTIONS = """
 subscribers:
   - {email: dana@example.com, name: Dana Reyes, role: store_manager, stores: [S001, S999]}
@@ -70,6 +79,16 @@ def _warehouse(path: Path) -> None:
                 "is_stockout INTEGER, is_dead_stock INTEGER)")
     con.executemany("INSERT INTO marts.rpt_inventory_status VALUES (?, ?, ?, ?, ?, ?, ?)",
                     INVENTORY)
+    con.execute("CREATE TABLE marts.rpt_cashier_exceptions (business_date DATE, "
+                "store_code VARCHAR, employee_number VARCHAR, employee_name VARCHAR, "
+                "transactions INTEGER, void_flag INTEGER, return_flag INTEGER, "
+                "discount_flag INTEGER)")
+    con.executemany("INSERT INTO marts.rpt_cashier_exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    CASHIERS)
+    con.execute("CREATE TABLE marts.rpt_cash_over_short (business_date DATE, store_code VARCHAR,"
+                " register_number INTEGER, batch_number INTEGER, over_short DECIMAL(19,2), "
+                "flagged INTEGER)")
+    con.executemany("INSERT INTO marts.rpt_cash_over_short VALUES (?, ?, ?, ?, ?, ?)", BATCHES)
     con.close()
 
 
@@ -86,8 +105,8 @@ def home(tmp_path: Path) -> Path:
     _warehouse(tmp_path / "warehouse.duckdb")
     reports = tmp_path / "reports"
     for day in ("2026-03-09", DAY):
-        _report(reports, f"daily/{day}/sales_dashboard.html", f"Daily sales {day}")
-    _report(reports, f"weekly/{WEEK}/inventory_analysis.html", "Weekly inventory")
+        _report(reports, f"daily/{day}/store_day.html", f"Store day {day}")
+    _report(reports, f"weekly/{WEEK}/region_week.html", "Region week")
     _report(reports, "monthly/2026-03/business_review.html", "Business review")
     (tmp_path / "subscriptions.yaml").write_text(SUBSCRIPTIONS, encoding="utf-8")
     return tmp_path
@@ -116,7 +135,7 @@ def _parts(received) -> tuple[str, str, list]:
     return text, html, list(message.iter_attachments())
 
 
-def test_store_managers_get_their_stores_day_with_the_dashboard(home, smtp: SmtpServer):
+def test_store_managers_get_their_stores_day_with_their_stores_page(home, smtp: SmtpServer):
     _, metadata = _run(daily_emails, _resources(home, smtp.mailer()), DAY)
     assert sorted(r.rcpt_tos[0] for r in smtp.received) == [
         "dana@example.com", "xss.manager@example.com"]
@@ -130,12 +149,15 @@ def test_store_managers_get_their_stores_day_with_the_dashboard(home, smtp: Smtp
         assert "1,200.00" in part and "+20.0%" in part  # net sales vs 1,000.00 a week before
         assert "48" in part and "-4.0%" in part  # transactions vs 50
         assert "25.00" in part and "+25.0%" in part  # ATV vs 20.00
-    assert attachment.get_filename() == "sales_dashboard_2026-03-10.html"
+        assert "Cashier exceptions: #104 Eli (voids, discounts)." in part  # not Fay, not Gus
+        assert "Drawers over or short: register 2 batch 17: -35.00." in part
+    assert attachment.get_filename() == "store_day_2026-03-10.html"
     attached = attachment.get_content()
     attached = attached.decode() if isinstance(attached, bytes) else attached
-    original = (home / "reports" / "daily" / DAY / "sales_dashboard.html").read_text()
+    original = (home / "reports" / "daily" / DAY / "store_day.html").read_text()
     assert SHARED_PLOTLY.search(original) and not SHARED_PLOTLY.search(attached)
-    assert "Daily sales 2026-03-10" in attached
+    assert "Store day 2026-03-10" in attached
+    assert 'if (!location.hash) location.hash = "store=S001";' in attached  # opens on S001
     assert len(attached) > 1_000_000 and "Plotly" in attached  # plotly.js inlined
     assert metadata["sent"].value == 2
     assert "dana@example.com: unknown store 'S999'" in str(metadata["details"].value["warnings"])
@@ -149,6 +171,8 @@ def test_pos_text_shows_as_text_in_the_html(home, smtp: SmtpServer):
     assert "<script" not in html.lower()
     assert XSS in text  # plain text is never rendered
     assert "n/a" in text  # no row a week before: no change shown
+    assert "Cashier exceptions: #201 Gus (returns)." in text
+    assert "Drawers over or short: none." in text
 
 
 def test_a_rerun_sends_nothing_twice_unless_asked(home, smtp: SmtpServer):
@@ -176,7 +200,8 @@ def test_regional_directors_get_their_regions_stock(home, smtp: SmtpServer):
     rows = {line.rsplit(None, 1)[0]: line.rsplit(None, 1)[1] for line in text.splitlines()
             if line.startswith(("Stockouts", "At or below"))}
     assert rows == {"Stockouts": "1", "At or below reorder point": "2"}
-    assert attachment.get_filename() == "inventory_analysis_2026-03-09.html"
+    assert attachment.get_filename() == "region_week_2026-03-09.html"
+    assert 'location.hash = "region=North";' in attachment.get_content()
 
 
 def test_the_c_suite_gets_the_month(home, smtp: SmtpServer):
@@ -192,13 +217,18 @@ def test_the_c_suite_gets_the_month(home, smtp: SmtpServer):
     assert attachment.get_filename() == "business_review_2026-03.html"
 
 
-def test_a_reports_url_links_instead_of_attaching(home, smtp: SmtpServer):
+def test_a_reports_url_links_straight_to_the_readers_store_or_region(home, smtp: SmtpServer):
     _run(daily_emails, _resources(home, smtp.mailer(), reports_url=URL), DAY)
-    [dana] = smtp.to("dana@example.com")
-    text, html, attachments = _parts(dana)
-    link = "https://reports.example.com/store/daily/2026-03-10/sales_dashboard.html"
-    assert attachments == []
-    assert f'href="{link}"' in html and link in text
+    for reader, store in (("dana@example.com", "S001"), ("xss.manager@example.com", "S002")):
+        [received] = smtp.to(reader)
+        text, html, attachments = _parts(received)
+        link = f"https://reports.example.com/store/daily/2026-03-10/store_day.html#store={store}"
+        assert attachments == []
+        assert f'href="{link}"' in html and link in text
+    _run(weekly_emails, _resources(home, smtp.mailer(), reports_url=URL), WEEK)
+    [north] = smtp.to("north@example.com")
+    link = "https://reports.example.com/store/weekly/2026-03-09/region_week.html#region=North"
+    assert link in _parts(north)[0]
 
 
 def test_a_backfill_sends_nothing_by_default(home, smtp: SmtpServer):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import math
+import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -183,3 +185,57 @@ def test_employee_hours_and_splh_equal_the_exports(home, day):
     assert cents(tile_number(page, "hours_worked")) == hours
     assert cents(tile_number(page, "labor_cost")) == total(staff, "labor_cost")
     assert cents(tile_number(page, "splh")) == cents(total(staff, "net_sales_handled") / hours)
+
+
+def store_pages(settings: Settings, day: date) -> dict[str, dict]:
+    """The figures embedded in the day's store page, per store code."""
+    page = report(settings, day, "store_day")
+    found = re.search(r'<script type="application/json" id="scope-data">(.*?)</script>', page)
+    return json.loads(found.group(1))["items"]
+
+
+def _by_store(rows: Rows) -> dict[str, Rows]:
+    stores: dict[str, Rows] = {}
+    for row in rows:
+        stores.setdefault(row["store_code"], []).append(row)
+    return stores
+
+
+def _shown(part: dict, key: str, column: str) -> dict[str, Decimal | None]:
+    return {str(k): None if v is None else cents(v)
+            for k, v in zip(part[key], part[column], strict=True)}
+
+
+def _exported(rows: Rows, key: str, column: str) -> dict[str, Decimal | None]:
+    return {row[key]: cents(row[column]) if row[column] else None for row in rows}
+
+
+def test_store_pages_equal_the_exports(home, day):
+    pages = store_pages(home, day)
+    sales = {row["store_code"]: row for row in export(home, day, "daily_sales_summary")}
+    assert set(pages) == set(sales)
+    cashiers = _by_store(export(home, day, "cashier_exceptions"))
+    batches = _by_store(export(home, day, "cash_over_short"))
+    for code, store in pages.items():
+        tiles = {tile[0]: tile[2] for tile in store["tiles"]}
+        assert cents(tiles["net_sales"]) == cents(sales[code]["net_sales"]), code
+        assert tiles["transactions"] == float(sales[code]["transactions"]), code
+        mine = [row for row in cashiers.get(code, []) if row["employee_number"]]
+        for column in ("voided_amount", "returns_amount", "discount_amount"):
+            assert _shown(store["cashiers"], "employee_number", column) == _exported(
+                mine, "employee_number", column), (code, column)
+        flagged = {row["employee_number"] for row in mine
+                   if "1" in (row["void_flag"], row["return_flag"], row["discount_flag"])}
+        assert {number for number, hit in zip(store["cashiers"]["employee_number"],
+                                              store["cashiers"]["is_flagged"], strict=True)
+                if hit} == flagged, code
+        drawers = batches.get(code, [])
+        for column in ("expected_cash", "over_short"):
+            assert _shown(store["batches"], "batch_number", column) == {
+                str(float(row["batch_number"])): cents(row[column]) if row[column] else None
+                for row in drawers}, (code, column)
+        short = [f"register {row['register_number']} batch {row['batch_number']}: "
+                 f"{cents(row['over_short']):,}" for row in drawers if row["flagged"] == "1"]
+        note = store["notes"]["cash-note"]
+        assert note == ("Over or short: " + "; ".join(short) + ".") if short else (
+            note.startswith("No drawer")), code

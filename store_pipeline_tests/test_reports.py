@@ -177,6 +177,63 @@ def _inventory(days: list[date]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _hourly_staffing(days: list[date]) -> pd.DataFrame:
+    """rpt_hourly_sales' hours with labour: noon under-staffed, 09:00 over-staffed."""
+    hours = _hourly_sales(days).drop(columns="units_sold")
+    labour = hours["staff_on_clock"].astype(float)
+    return hours.assign(
+        labor_hours=labour, sales_per_labor_hour=(hours["net_sales"] / labour).round(2),
+        day_sales_per_labor_hour=150.0, is_judged=1,
+        is_under_staffed=(hours["hour"] == 12).astype(int),
+        is_over_staffed=(hours["hour"] == 9).astype(int),
+    )
+
+
+def _cashier_exceptions(days: list[date]) -> pd.DataFrame:
+    """Cashier 7 of each store voids too much; at S03 cashier 8 also gives too much discount."""
+    return pd.DataFrame([
+        {"business_date": day, "store_code": code, "employee_number": number,
+         "employee_name": CLOSER if number == "7" else "Cat", "transactions": 40,
+         "voided_transactions": 6 if number == "7" else 1, "voided_amount": 120.5,
+         "return_lines": 2, "returns_amount": 30.0, "unmatched_returns": 1,
+         "discount_amount": 55.25, "discount_pct": 0.0525, "void_flag": int(number == "7"),
+         "return_flag": 0, "discount_flag": int(number == "8" and code == "S03")}
+        for day in days for code, _, _ in STORES for number in ("7", "8")
+    ])
+
+
+def _cash_over_short(days: list[date]) -> pd.DataFrame:
+    """Register 2 of S02 is 40.00 short; register 3 of each store is still open."""
+    rows = []
+    for day in days:
+        for code, _, _ in STORES:
+            for register in (1, 2, 3):
+                short = code == "S02" and register == 2
+                open_batch = register == 3
+                rows.append({
+                    "business_date": day, "store_code": code, "register_number": register,
+                    "batch_number": 100 + register, "opening_time": f"{day} 08:00:00",
+                    "closing_time": None if open_batch else f"{day} 20:00:00",
+                    "opening_total": 150.0, "cash_sales": 900.0, "cash_refunds": 20.0,
+                    "paid_out": 10.0, "dropped": 800.0, "expected_cash": 220.0,
+                    "closing_total": None if open_batch else (180.0 if short else 221.0),
+                    "over_short": None if open_batch else (-40.0 if short else 1.0),
+                    "no_sales_count": 1, "flagged": int(short),
+                })
+    return pd.DataFrame(rows)
+
+
+def _reorder_suggestions(days: list[date]) -> pd.DataFrame:
+    """P1 (out of stock) is to be reordered at every store."""
+    return pd.DataFrame([
+        {"business_date": day, "store_code": code, "sku": "P1", "product_name": "Coffee beans",
+         "supplier": XSS, "on_hand_units": 0.0, "on_order_units": 4.0, "reorder_point": 5.0,
+         "restock_level": 24.0, "avg_daily_units_28d": 2.0, "forecast_units_14d": None,
+         "suggested_order_units": 20.0, "suggested_order_cost": 65.0 + number}
+        for day in days for number, (code, _, _) in enumerate(STORES)
+    ])
+
+
 def fake_tables() -> dict[str, pd.DataFrame]:
     """Report marts of a 3-store chain with hostile POS text; no ``qua_summary`` table."""
     sales_days = _days(date(2026, 10, 1), date(2026, 11, 30)) + _days(
@@ -190,6 +247,10 @@ def fake_tables() -> dict[str, pd.DataFrame]:
         "rpt_tender_mix": _tender_mix(november),
         "rpt_product_performance": _products(november),
         "rpt_inventory_status": _inventory(_days(WEEK, SUNDAY)),
+        "rpt_hourly_staffing": _hourly_staffing(november),
+        "rpt_cashier_exceptions": _cashier_exceptions(november),
+        "rpt_cash_over_short": _cash_over_short(november),
+        "rpt_reorder_suggestions": _reorder_suggestions(_days(WEEK, SUNDAY)),
     }
 
 
@@ -324,6 +385,8 @@ def test_paths_and_titles(rendered):
         "weekly/2026-11-23/employee_productivity.html":
             "Weekly employee productivity — week of 2026-11-23",
         "monthly/2026-11/business_review.html": "Monthly business review — November 2026",
+        "daily/2026-11-24/store_day.html": "Store day — 2026-11-24",
+        "weekly/2026-11-23/region_week.html": "Region week — week of 2026-11-23",
     }
     assert set(rendered) == set(expected)
     for name, title in expected.items():
@@ -358,10 +421,14 @@ def test_each_report_has_its_charts(rendered):
 
 
 def test_plotly_js_is_shared_not_embedded(rendered):
-    for page in rendered.values():
+    for name, page in rendered.items():
         assert page.count('<script src="../../plotly.min.js" charset="utf-8"></script>') == 1
         assert len(page) < 200_000
-        assert '"responsive": true' in page
+        assert ('"responsive": true' in page) or (SCOPED in page), name
+
+
+SCOPED = '<script type="application/json" id="scope-data">'
+
 
 
 def expected_delta(current: float, previous: float) -> tuple[str, str]:
@@ -500,7 +567,7 @@ def test_inventory_falls_back_to_the_latest_day_with_rows(tables, tmp_path):
     partial = dict(tables)
     stock = tables["rpt_inventory_status"]
     partial["rpt_inventory_status"] = stock[stock["business_date"] < SUNDAY]
-    path, _ = render_weekly_reports(make_fetch(partial), WEEK, tmp_path)
+    path, *_ = render_weekly_reports(make_fetch(partial), WEEK, tmp_path)
     page = path.read_text()
     assert "Stock as of Saturday 2026-11-28" in page
     assert tile_value(page, "stockouts") == "3"
@@ -555,9 +622,11 @@ def test_pos_text_is_escaped_everywhere(rendered, tmp_path, tables):
     for page in pages:
         assert XSS not in page
         assert "<img" not in page
-        # only our own script elements: the shared plotly.js, one per chart, the resizer
+        # only our own script elements: the shared plotly.js, one per chart, the resizer; a
+        # scoped page has its figures and its script instead of one per chart
         charts = len(chart_ids(page))
-        assert page.count("<script") == (charts + 2 if charts else 0)
+        expected = 4 if SCOPED in page else (charts + 2 if charts else 0)
+        assert page.count("<script") == expected
         assert QUOTED not in page
     employee = rendered["daily/2026-11-24/employee_productivity.html"]
     assert "&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in employee  # table cell
@@ -631,7 +700,7 @@ def test_no_data_pages(tmp_path, empty):
         return empty
 
     paths = render_all(fetch, tmp_path)
-    assert len(paths) == 5
+    assert len(paths) == 7
     for path in paths:
         page = path.read_text()
         assert "<h2>No data</h2>" in page
@@ -779,7 +848,7 @@ def test_rendering_in_worker_processes_writes_the_same_pages(tables, tmp_path):
                            workers=1)
     shared = render_periods(warehouse, render_daily_reports, days, tmp_path / "two",
                             logged.append, workers=2)
-    assert len(shared) == 2 * len(days)
+    assert len(shared) == 3 * len(days)
     assert [p.relative_to(tmp_path / "two") for p in shared] == [
         p.relative_to(tmp_path / "one") for p in alone]
     assert [p.read_bytes() for p in shared] == [p.read_bytes() for p in alone]

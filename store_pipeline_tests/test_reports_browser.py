@@ -25,6 +25,8 @@ from store_pipeline_tests.test_reports import (
     CLOSER,
     DAY,
     QUOTED,
+    SUNDAY,
+    WEEK,
     XSS,
     fake_tables,
     make_fetch,
@@ -81,11 +83,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def tables() -> dict[str, pd.DataFrame]:
+    return fake_tables()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, tables) -> Path:
     """Every kind of report, rendered from a chain whose POS text is hostile, and the index."""
     quarantine = pd.DataFrame([{"business_date": DAY, "kind": "orphan_lines", "row_count": 3}])
     reports = tmp_path_factory.mktemp("site")
-    render_all(make_fetch({**fake_tables(), "qua_summary": quarantine}), reports)
+    render_all(make_fetch({**tables, "qua_summary": quarantine}), reports)
     write_index(reports)
     return reports
 
@@ -142,7 +149,7 @@ def visits(request, browser, site) -> dict[str, Visit]:
 def test_index_reaches_every_report(visits, site):
     pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
     assert set(visits) == pages
-    assert len(pages) == 7  # 5 reports, the index and the day's index
+    assert len(pages) == 9  # 7 reports, the index and the day's index
 
 
 def test_no_errors_and_no_dialogs(visits):
@@ -153,7 +160,7 @@ def test_no_errors_and_no_dialogs(visits):
 
 def test_every_chart_draws_its_data(visits):
     charts = [(visit.path, chart) for visit in visits.values() for chart in visit.charts]
-    assert len(charts) == 23
+    assert len(charts) == 28
     for path, chart in charts:
         where = f"{path} #{chart['id']}"
         assert chart["svg"], where
@@ -207,4 +214,59 @@ def test_hover_shows_pos_text_as_text(tab, site):
     label = page.locator("#net-sales-by-store .hoverlayer .hovertext")
     expect(label).to_contain_text(f"S02 {XSS}")
     expect(label).to_contain_text("Region: West")
+    assert (seen.dialogs, seen.errors) == ([], [])
+
+
+def _tiles(page: Page) -> dict[str, float]:
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll("#tiles .tile")]
+      .map((tile) => [tile.dataset.kpi, Number(tile.dataset.value)]))""")
+
+
+def _column(page: Page, slot: str, column: int) -> list[str]:
+    return page.locator(f"#{slot} tr td:nth-child({column})").all_text_contents()
+
+
+def test_store_selector_redraws_the_chosen_store(tab, site, tables):
+    page, seen = tab
+    sales = tables["rpt_daily_sales"].set_index(["business_date", "store_code"])
+    _open(page, (site / "daily/2026-11-24/store_day.html").as_uri() + "#store=S02")
+    expect(page.locator("#scope-name")).to_have_text(f"S02 {XSS}")
+    assert _tiles(page)["net_sales"] == sales.at[(DAY, "S02"), "net_sales"]
+    expect(page.locator("#cash-note")).to_have_text(
+        "Over or short: register 2 batch 102: -40.00.")
+    assert _column(page, "cash-over-short", 14) == ["", "short", "open"]
+    page.select_option("#scope", "S03")
+    page.wait_for_function("() => location.hash === '#store=S03'")
+    expect(page.locator("#scope-name")).to_have_text(f"S03 {QUOTED}")
+    assert _tiles(page)["net_sales"] == sales.at[(DAY, "S03"), "net_sales"]
+    assert _tiles(page)["transactions"] == sales.at[(DAY, "S03"), "transactions"]
+    expect(page.locator("#cash-note")).to_have_text(
+        "No drawer over or short beyond the tolerance.")
+    expect(page.locator("#exceptions-note")).to_have_text(
+        f"Flagged: #7 {CLOSER} (voids); #8 Cat (discounts).")
+    hours = page.evaluate("() => document.getElementById('staffing-by-hour').data[0].x.length")
+    assert hours == 12
+    page.evaluate("() => { location.hash = 'store=S01'; }")
+    expect(page.locator("#scope-name")).to_have_text("S01 Downtown")
+    assert page.locator("#scope").input_value() == "S01"
+    assert (seen.dialogs, seen.errors) == ([], [])
+
+
+def test_region_selector_ranks_the_regions_stores(tab, site, tables):
+    page, seen = tab
+    _open(page, (site / "weekly/2026-11-23/region_week.html").as_uri() + "#region=East")
+    week = tables["rpt_daily_sales"]
+    week = week[(week["business_date"] >= WEEK) & (week["business_date"] <= SUNDAY)]
+    east = week[week["region"] == "East"].groupby("store_code")["net_sales"].sum()
+    ranked = east.sort_values(ascending=False).index.tolist()
+    assert _column(page, "ranking", 2) == ranked
+    assert _tiles(page)["net_sales"] == pytest.approx(east.sum(), abs=0.005)
+    assert page.locator("#store-select").input_value() == ranked[0]
+    page.select_option("#store-select", ranked[1])
+    page.wait_for_function(f"() => location.hash === '#region=East&store={ranked[1]}'")
+    assert _column(page, "reorder", 10) == [f"{65 + 2:.2f}" if ranked[1] == "S03" else "65.00"]
+    page.select_option("#scope", "West")
+    page.wait_for_function("() => location.hash === '#region=West'")
+    assert _column(page, "ranking", 2) == ["S02"]
+    assert _column(page, "reorder", 3) == [XSS]
     assert (seen.dialogs, seen.errors) == ([], [])

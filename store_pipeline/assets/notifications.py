@@ -96,9 +96,10 @@ def _email_asset(name: str, reports: list[str], partitions_def: dg.PartitionsDef
     )
 
 
-@_email_asset("daily_emails", ["sales_dashboard", "employee_productivity"], daily_partitions,
-              "Each store manager's day (net sales, transactions, ATV vs last week) with the "
-              "sales dashboard.")
+@_email_asset("daily_emails", ["sales_dashboard", "employee_productivity", "store_day"],
+              daily_partitions,
+              "Each store manager's day (net sales, transactions, ATV vs last week, flagged "
+              "cashiers and drawers) with a link to their store's page.")
 def daily_emails(context: dg.AssetExecutionContext, config: EmailConfig, warehouse: Warehouse,
                  data_home: DataHome, mailer: SmtpMailer,
                  notifications: Notifications) -> dg.MaterializeResult:
@@ -106,8 +107,9 @@ def daily_emails(context: dg.AssetExecutionContext, config: EmailConfig, warehou
                   notifications)
 
 
-@_email_asset("weekly_emails", ["inventory_analysis"], weekly_partitions,
-              "Each regional director's stockouts and dead stock with the inventory analysis.")
+@_email_asset("weekly_emails", ["inventory_analysis", "region_week"], weekly_partitions,
+              "Each regional director's stockouts and dead stock with a link to their region's "
+              "page.")
 def weekly_emails(context: dg.AssetExecutionContext, config: EmailConfig, warehouse: Warehouse,
                   data_home: DataHome, mailer: SmtpMailer,
                   notifications: Notifications) -> dg.MaterializeResult:

@@ -19,9 +19,11 @@ from store_pipeline.reports import (
     employee,
     inventory,
     monthly,
+    region_week,
     render_daily_reports,
     render_monthly_report,
     render_weekly_reports,
+    store_day,
     write_index,
 )
 from store_pipeline.reports.parallel import render_periods
@@ -56,6 +58,8 @@ def _finish(data_home: DataHome, paths: list) -> dict:
               "Daily sales dashboard per day."),
         _spec("employee_productivity", employee.READS, DAILY_BY_0500,
               "Daily employee productivity and staffing per day."),
+        _spec("store_day", store_day.READS, DAILY_BY_0500,
+              "Each store's day for its manager (store_day.html#store=<code>)."),
     ],
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -67,7 +71,7 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
     paths = render_periods(warehouse, render_daily_reports, dates_between(*window_dates(context)),
                            data_home.reports, context.log.info)
     metadata = _finish(data_home, paths)
-    for name in ("sales_dashboard", "employee_productivity"):
+    for name in ("sales_dashboard", "employee_productivity", "store_day"):
         yield dg.MaterializeResult(asset_key=["reports", name], metadata=metadata)
 
 
@@ -77,6 +81,9 @@ def daily_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
               "Weekly inventory analysis per ISO week."),
         _spec("employee_weekly", employee.READS, WEEKLY_BY_MONDAY_0600,
               "Weekly employee productivity (overtime beyond 40 h)."),
+        _spec("region_week", region_week.READS, WEEKLY_BY_MONDAY_0600,
+              "Each region's stores ranked and their reorder lists "
+              "(region_week.html#region=<name>)."),
     ],
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -88,7 +95,7 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
     paths = render_periods(warehouse, render_weekly_reports, _partition_starts(context),
                            data_home.reports, context.log.info)
     metadata = _finish(data_home, paths)
-    for name in ("inventory_analysis", "employee_weekly"):
+    for name in ("inventory_analysis", "employee_weekly", "region_week"):
         yield dg.MaterializeResult(asset_key=["reports", name], metadata=metadata)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from store_pipeline.notify.content import Attachment, Block, Link, Para
 from store_pipeline.reports.files import ensure_plotly_js
+from store_pipeline.reports.scoped import script_json
 
 _PLOTLY_TAG = re.compile(r'<script src="[^"]*plotly\.min\.js"[^>]*></script>')
 
@@ -48,17 +49,29 @@ class ReportFile:
         return f"{Path(self.relative).stem}_{period}.html"
 
 
-def deliver(report: ReportFile, reports_url: str) -> Delivery:
-    """A link to ``report`` under ``reports_url``, or else ``report`` attached."""
+def deliver(report: ReportFile, reports_url: str, fragment: str = "") -> Delivery:
+    """A link to ``report`` under ``reports_url``, or else ``report`` attached.
+
+    ``fragment`` (``store=S001``) opens a scoped page on the reader's store or region: in the
+    link's address, or as the attached copy's starting view.
+    """
     if not report.path.is_file():
         raise ReportMissing(f"{report.title} not found at {report.path}: render the report first")
     if reports_url:
-        url = f"{reports_url.rstrip('/')}/{report.relative}"
+        url = f"{reports_url.rstrip('/')}/{report.relative}" + (f"#{fragment}" if fragment else "")
         return Delivery((Link(f"Open the {report.title.lower()}", url),))
     page = self_contained(report.path.read_text(encoding="utf-8"), report.reports_dir)
+    if fragment:
+        page = starting_view(page, fragment)
     note = Para(f"The {report.title.lower()} is attached ({report.attachment_name}): "
                 "open it in a web browser; it works offline.")
     return Delivery((note,), (Attachment(report.attachment_name, page.encode("utf-8")),))
+
+
+def starting_view(page: str, fragment: str) -> str:
+    """``page`` opening on ``fragment`` when its address names no view of its own."""
+    script = f"<script>if (!location.hash) location.hash = {script_json(fragment)};</script>"
+    return page.replace("<head>", f"<head>\n{script}", 1)
 
 
 def self_contained(page: str, reports_dir: Path) -> str:

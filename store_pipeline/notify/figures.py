@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
 
 from store_pipeline.reports.data import (
+    CASH_OVER_SHORT,
+    CASHIER_EXCEPTIONS,
     DAILY_SALES,
     INVENTORY,
     Fetch,
@@ -17,11 +19,19 @@ from store_pipeline.reports.data import (
     week_bounds,
 )
 from store_pipeline.reports.kpis import ratio, relative_change
+from store_pipeline.reports.store_day import (
+    cashier_exceptions,
+    drawers,
+    flagged_cashiers,
+    flagged_drawers,
+    optional,
+)
 
 
 @dataclass(frozen=True)
 class StoreDay:
-    """One store's day for its manager: sales, transactions, ATV and their change vs D-7."""
+    """One store's day for its manager: sales, transactions, ATV and their change vs D-7,
+    flagged cashiers and drawers over or short."""
 
     store_code: str
     store_name: str
@@ -32,6 +42,8 @@ class StoreDay:
     net_sales_change: float | None
     transactions_change: float | None
     atv_change: float | None
+    cashier_flags: tuple[str, ...] = field(default=())  # "#104 Dana (voids)"
+    drawer_flags: tuple[str, ...] = field(default=())  # "register 2 batch 17: -35.00"
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ def store_days(fetch: Fetch, day: date) -> dict[str, StoreDay]:
     """Every store with sales rows on ``day``, by store code."""
     today = load(fetch, DAILY_SALES, day).set_index("store_code")
     week_ago = load(fetch, DAILY_SALES, day - timedelta(days=7)).set_index("store_code")
+    cashiers = flagged_cashiers(cashier_exceptions(optional(fetch, CASHIER_EXCEPTIONS, day)))
+    batches = flagged_drawers(drawers(optional(fetch, CASH_OVER_SHORT, day)))
     days = {}
     for code, row in today.iterrows():
         before = week_ago.loc[code] if code in week_ago.index else None
@@ -72,6 +86,7 @@ def store_days(fetch: Fetch, day: date) -> dict[str, StoreDay]:
         days[code] = StoreDay(
             store_code=code, store_name=row["store_name"], region=row["region"], **now,
             **{f"{key}_change": relative_change(now[key], then[key]) for key in now},
+            cashier_flags=tuple(cashiers.get(code, ())), drawer_flags=tuple(batches.get(code, ())),
         )
     return days
 

@@ -16,7 +16,7 @@ FOOTER = Para("Sent by the store analytics pipeline. Figures are in the chain's 
 
 def store_manager_email(day: date, stores: Sequence[StoreDay], report: Delivery) -> Email:
     """Net sales, transactions and average transaction value per store, vs the same day last
-    week."""
+    week; the cashiers flagged and the drawers over or short."""
     names = (f"{stores[0].store_code} {stores[0].store_name}" if len(stores) == 1
              else f"{len(stores)} stores")
     blocks: list[Block] = []
@@ -29,6 +29,9 @@ def store_manager_email(day: date, stores: Sequence[StoreDay], report: Delivery)
                  fmt.signed_pct(store.transactions_change)),
                 ("Avg transaction value", fmt.money(store.atv), fmt.signed_pct(store.atv_change)),
             )),
+            Para("Cashier exceptions: " + ("; ".join(store.cashier_flags) or "none flagged")
+                 + "."),
+            Para("Drawers over or short: " + ("; ".join(store.drawer_flags) or "none") + "."),
         ]
     return Email(subject=f"Daily sales {day.isoformat()}: {names}",
                  heading=f"Daily sales — {fmt.day_label(day)}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 from store_pipeline.notify.attachments import Delivery, ReportFile, deliver
 from store_pipeline.notify.content import Email
@@ -19,8 +20,9 @@ from store_pipeline.notify.subscriptions import Subscriber, unknown_scope
 from store_pipeline.reports.data import Fetch
 from store_pipeline.reports.files import TITLES
 
-DAILY_REPORT = "sales_dashboard"
-WEEKLY_REPORT = "inventory_analysis"
+DAILY_REPORT = "store_day"
+WEEKLY_REPORT = "region_week"
+VIEW = {"stores": "store", "regions": "region"}  # a scope's key in the page's address
 MONTHLY_REPORT = "business_review"
 
 
@@ -33,23 +35,23 @@ def _plan_scoped(key: str, name: str, report: ReportFile, subscribers: list[Subs
                  outcome: Outcome, compose: Callable[[list, Delivery], Email]
                  ) -> Iterator[Planned]:
     """Each subscriber's share of ``found`` by their ``scope`` (stores or regions), with
-    ``report``; ``rows`` words what is missing: (in the warnings, in the notes)."""
+    ``report`` opened on their first store or region; ``rows`` words what is missing: (in the
+    warnings, in the notes)."""
     outcome.warnings += [f"{key}: {w} ({rows[0]})"
                          for w in unknown_scope(subscribers, scope, set(found))]
-    delivery = None
     for subscriber in subscribers:
-        share = [found[item] for item in getattr(subscriber, scope) if item in found]
-        if not share:
+        mine = [item for item in getattr(subscriber, scope) if item in found]
+        if not mine:
             outcome.notes.append(f"{key}: nothing for {subscriber.email}: none of their {scope} "
                                  f"has {rows[1]}")
             continue
-        delivery = delivery or deliver(report, reports_url)
-        yield Planned(key, name, subscriber, compose(share, delivery))
+        delivery = deliver(report, reports_url, urlencode({VIEW[scope]: mine[0]}))
+        yield Planned(key, name, subscriber, compose([found[item] for item in mine], delivery))
 
 
 def plan_daily(fetch: Fetch, key: str, managers: list[Subscriber], reports_dir: Path,
                reports_url: str, outcome: Outcome) -> Iterator[Planned]:
-    """Each store manager's stores on day ``key``, with the sales dashboard."""
+    """Each store manager's stores on day ``key``, with their store's page."""
     day = date.fromisoformat(key)
     yield from _plan_scoped(
         key, DAILY_REPORT, _report(reports_dir, "daily", key, DAILY_REPORT), managers, "stores",
@@ -59,8 +61,8 @@ def plan_daily(fetch: Fetch, key: str, managers: list[Subscriber], reports_dir: 
 
 def plan_weekly(fetch: Fetch, key: str, directors: list[Subscriber], reports_dir: Path,
                 reports_url: str, outcome: Outcome) -> Iterator[Planned]:
-    """Each regional director's regions for the week starting ``key``, with the inventory
-    analysis."""
+    """Each regional director's regions for the week starting ``key``, with their region's
+    page."""
     week_start = date.fromisoformat(key)
     yield from _plan_scoped(
         key, WEEKLY_REPORT, _report(reports_dir, "weekly", key, WEEKLY_REPORT), directors,

@@ -20,6 +20,10 @@ INVENTORY = "rpt_inventory_status"
 HOURLY_SALES = "rpt_hourly_sales"
 TENDER_MIX = "rpt_tender_mix"
 QUARANTINE = "qua_summary"
+CASHIER_EXCEPTIONS = "rpt_cashier_exceptions"
+CASH_OVER_SHORT = "rpt_cash_over_short"
+REORDER = "rpt_reorder_suggestions"
+HOURLY_STAFFING = "rpt_hourly_staffing"
 MISSING_TABLE_SQLSTATE = "42S02"  # SQL Server (ODBC): invalid object name
 BLOCK_DAYS = 32
 KEPT_BLOCKS = 6  # per table: a monthly review reads three months of a table, two blocks each
@@ -100,6 +104,43 @@ TABLES: dict[str, Table] = {
         key=("business_date", "kind"),
         text=("kind",),
     ),
+    CASHIER_EXCEPTIONS: Table(
+        columns=(
+            "business_date", "store_code", "employee_number", "employee_name", "transactions",
+            "voided_transactions", "voided_amount", "return_lines", "returns_amount",
+            "unmatched_returns", "discount_amount", "discount_pct", "void_flag", "return_flag",
+            "discount_flag",
+        ),
+        key=("business_date", "store_code", "employee_number"),
+        text=("store_code", "employee_number", "employee_name"),
+    ),
+    CASH_OVER_SHORT: Table(
+        columns=(
+            "business_date", "store_code", "register_number", "batch_number", "opening_time",
+            "closing_time", "opening_total", "cash_sales", "cash_refunds", "paid_out", "dropped",
+            "expected_cash", "closing_total", "over_short", "no_sales_count", "flagged",
+        ),
+        key=("business_date", "store_code", "batch_number"),
+        text=("store_code", "opening_time", "closing_time"),
+    ),
+    REORDER: Table(
+        columns=(
+            "business_date", "store_code", "sku", "product_name", "supplier", "on_hand_units",
+            "on_order_units", "reorder_point", "restock_level", "avg_daily_units_28d",
+            "forecast_units_14d", "suggested_order_units", "suggested_order_cost",
+        ),
+        key=("business_date", "store_code", "sku"),
+        text=("store_code", "sku", "product_name", "supplier"),
+    ),
+    HOURLY_STAFFING: Table(
+        columns=(
+            "business_date", "store_code", "hour", "transactions", "net_sales", "staff_on_clock",
+            "labor_hours", "sales_per_labor_hour", "day_sales_per_labor_hour", "is_judged",
+            "is_under_staffed", "is_over_staffed",
+        ),
+        key=("business_date", "store_code", "hour"),
+        text=("store_code",),
+    ),
 }
 
 
@@ -125,10 +166,11 @@ def load(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.D
     return frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
 
 
-def load_optional(fetch: Fetch, table: str, day: date) -> pd.DataFrame | None:
+def load_optional(fetch: Fetch, table: str, start: date,
+                  end: date | None = None) -> pd.DataFrame | None:
     """``load`` for a table the warehouse may lack: None when it has no such table."""
     try:
-        return load(fetch, table, day)
+        return load(fetch, table, start, end)
     except Exception as error:
         if not is_missing_table(error, table):
             raise

@@ -13,6 +13,8 @@ PLOTLY_JS = "plotly.min.js"
 REPORT_MODE = 0o644  # readable by the web server that serves reports/, as exports are
 TITLES = {
     "sales_dashboard": "Sales dashboard",
+    "store_day": "Store day",
+    "region_week": "Region week",
     "inventory_analysis": "Inventory analysis",
     "employee_productivity": "Employee productivity",
     "business_review": "Business review",

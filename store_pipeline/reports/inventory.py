@@ -45,7 +45,7 @@ def build(fetch: Fetch, week_start: date) -> str:
     """The week's inventory page, or a no-data page when the week has no inventory rows."""
     start, end = week_bounds(week_start)
     title = f"Weekly inventory — week of {start.isoformat()}"
-    stock = _stock_at_week_end(fetch, start, end)
+    stock = stock_at_week_end(fetch, start, end)
     if stock.empty:
         message = f"The warehouse has no {INVENTORY} rows for {start} to {end}."
         return no_data_page(title, message, sources=SOURCES)
@@ -74,7 +74,7 @@ def build(fetch: Fetch, week_start: date) -> str:
     return page(title, subtitle, body, sources=SOURCES)
 
 
-def _stock_at_week_end(fetch: Fetch, start: date, end: date) -> pd.DataFrame:
+def stock_at_week_end(fetch: Fetch, start: date, end: date) -> pd.DataFrame:
     """Rows of the week's last day, or of the latest day of the week that has rows."""
     stock = load(fetch, INVENTORY, end)
     if stock.empty:

@@ -74,3 +74,24 @@ def kpi_values(sales: pd.DataFrame, hours: pd.DataFrame) -> dict[str, float | No
         "labor_pct": ratio(labor_cost, net),
         "splh": ratio(net, sales["labor_hours"].sum()),
     }
+
+
+def store_kpis(sales: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
+    """``kpi_values`` per store: a row per store code of ``sales``; NaN where undefined.
+
+    A store without ``rpt_employee_hours`` rows has no labor %.
+    """
+    sums = sales.groupby("store_code")[
+        ["net_sales", "transactions", "units_sold", "gross_margin", "labor_hours"]
+    ].sum()
+    labor_cost = hours.groupby("store_code")["labor_cost"].sum().reindex(sums.index)
+    net, transactions = sums["net_sales"], sums["transactions"]
+    return pd.DataFrame({
+        "net_sales": net,
+        "transactions": transactions,
+        "atv": divide(net, transactions),
+        "upt": divide(sums["units_sold"], transactions),
+        "gross_margin_pct": divide(sums["gross_margin"], net),
+        "labor_pct": divide(labor_cost, net),
+        "splh": divide(net, sums["labor_hours"]),
+    })

@@ -5,27 +5,38 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from store_pipeline.reports import daily_sales, employee, inventory, monthly
+from store_pipeline.reports import (
+    daily_sales,
+    employee,
+    inventory,
+    monthly,
+    region_week,
+    store_day,
+)
 from store_pipeline.reports.data import Fetch, month_bounds, week_bounds
 from store_pipeline.reports.files import ensure_plotly_js, write_atomic
 
 
 def render_daily_reports(fetch: Fetch, business_date: date, reports_dir: Path | str) -> list[Path]:
-    """``daily/<D>/sales_dashboard.html`` and ``daily/<D>/employee_productivity.html``."""
+    """``daily/<D>/``: ``sales_dashboard.html`` and ``employee_productivity.html`` (the chain),
+    ``store_day.html`` (every store, one at a time)."""
     folder = _prepare(reports_dir) / "daily" / business_date.isoformat()
     return [
         write_atomic(folder / f"{daily_sales.NAME}.html", daily_sales.build(fetch, business_date)),
         write_atomic(folder / f"{employee.NAME}.html", employee.build_daily(fetch, business_date)),
+        write_atomic(folder / f"{store_day.NAME}.html", store_day.build(fetch, business_date)),
     ]
 
 
 def render_weekly_reports(fetch: Fetch, week_start: date, reports_dir: Path | str) -> list[Path]:
-    """``weekly/<Monday>/inventory_analysis.html`` and ``.../employee_productivity.html``."""
+    """``weekly/<Monday>/``: ``inventory_analysis.html`` and ``employee_productivity.html``
+    (the chain), ``region_week.html`` (every region, one at a time)."""
     start, _ = week_bounds(week_start)
     folder = _prepare(reports_dir) / "weekly" / start.isoformat()
     return [
         write_atomic(folder / f"{inventory.NAME}.html", inventory.build(fetch, start)),
         write_atomic(folder / f"{employee.NAME}.html", employee.build_weekly(fetch, start)),
+        write_atomic(folder / f"{region_week.NAME}.html", region_week.build(fetch, start)),
     ]
 
 

@@ -94,6 +94,17 @@
 {%- endmacro %}
 
 
+{# The smaller of two values, ignoring NULLs (LEAST is not in every SQL Server). #}
+{% macro smaller_of(first, second) -%}
+    case
+        when {{ second }} is null then {{ first }}
+        when {{ first }} is null then {{ second }}
+        when {{ first }} <= {{ second }} then {{ first }}
+        else {{ second }}
+    end
+{%- endmacro %}
+
+
 {# Rows 0..9, to cross join into number ranges (no recursive CTEs). #}
 {% macro digits() -%}
     select 0 as digit

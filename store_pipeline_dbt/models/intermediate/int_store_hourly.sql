@@ -26,32 +26,13 @@ shifts as (
     where is_invalid_shift = 0
 ),
 
-hours as (
-    {{ hours_of_day() }}
-),
-
-day_offsets as (
-    select 0 as day_offset
-    union all
-    select 1
-),
-
 shift_hours as (
     select
         shifts.store_id,
         shifts.cashier_id,
         {{ add_days('shifts.business_date', 'day_offsets.day_offset') }} as business_date,
         hours.hour_of_day
-    from shifts
-    cross join day_offsets
-    cross join hours
-    where
-        shifts.clocked_in_at < {{ add_hours(
-            'shifts.business_date', '24 * day_offsets.day_offset + hours.hour_of_day + 1'
-        ) }}
-        and shifts.clocked_out_at > {{ add_hours(
-            'shifts.business_date', '24 * day_offsets.day_offset + hours.hour_of_day'
-        ) }}
+    {{ from_shift_hours('shifts') }}
 ),
 
 staffing as (
