@@ -6,6 +6,7 @@ import dagster as dg
 
 from store_pipeline.assets.dbt import store_dbt_models
 from store_pipeline.assets.exports import csv_exports
+from store_pipeline.assets.forecasts import demand_forecast
 from store_pipeline.assets.ingestion import pos_backup, raw_pos
 from store_pipeline.assets.notifications import (
     daily_emails,
@@ -15,6 +16,7 @@ from store_pipeline.assets.notifications import (
 )
 from store_pipeline.assets.reports import business_review, daily_reports, weekly_reports
 from store_pipeline.event_log import enable_event_batches
+from store_pipeline.forecast_jobs import forecast_job, forecast_schedule
 from store_pipeline.jobs import (
     analytics_job,
     daily_pipeline_job,
@@ -36,13 +38,14 @@ install_slot_wait()
 load_environment()
 
 ASSETS = [pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
-          business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health]
+          business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health,
+          demand_forecast]
 
 defs = dg.Definitions(
     assets=ASSETS,
     jobs=[ingestion_job, analytics_job, daily_pipeline_job, weekly_reports_job,
-          monthly_reports_job, health_job],
-    schedules=[*SCHEDULES, health_schedule],
+          monthly_reports_job, health_job, forecast_job],
+    schedules=[*SCHEDULES, health_schedule, forecast_schedule],
     sensors=[new_backup_sensor, landed_data_sensor, period_reports_sensor, *ALERT_SENSORS],
     resources=build_resources(load_settings()),
     # Every job's steps run in its run's process, one after the other: the warehouse-bound

@@ -353,3 +353,27 @@ def test_rebuilding_a_window_changes_no_new_mart(home):
     for mart in NEW_MARTS:
         assert len(after[mart]) > 0, mart
         pd.testing.assert_frame_equal(before[mart], after[mart], obj=mart)
+
+
+# --- demand forecast: read from the marts, written back as forecasts.demand_forecast ---------
+
+def test_demand_forecast_reads_the_marts_and_replaces_its_week(home):
+    from store_pipeline.forecast.demand import forecast_demand, read_history
+    from store_pipeline.forecast_tables import DEMAND_FORECAST
+    from store_pipeline.resources.warehouse import DuckDBWarehouse
+
+    origin = date(2026, 3, 9)  # a Monday: history up to Sunday 8 March
+    warehouse = DuckDBWarehouse(path=str(home / "warehouse.duckdb"))
+    with warehouse.reader() as fetch:
+        history = read_history(fetch, origin)
+    frame = forecast_demand(history, origin)
+    for _ in range(2):
+        warehouse.replace_forecast(DEMAND_FORECAST, frame, origin)
+    stored = _query(home, "SELECT * FROM forecasts.demand_forecast")
+    assert len(stored) == len(frame) > 0
+    sold = _query(home, """SELECT DISTINCT store_code, sku FROM marts.rpt_product_performance
+                           WHERE business_date < ?""", [origin])
+    items = stored[stored.sku.notna()].merge(sold, on=["store_code", "sku"], how="left",
+                                             indicator=True)
+    assert (items._merge == "both").all()
+    assert set(_as_date(stored.target_date)) == {origin + timedelta(days=k) for k in range(14)}

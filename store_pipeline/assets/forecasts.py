@@ -1,0 +1,56 @@
+"""The weekly demand forecast: a warehouse table dbt reads, and its CSV export."""
+
+from datetime import date
+
+import dagster as dg
+
+from store_pipeline.partitions import weekly_partitions
+from store_pipeline.resources.data_home import DataHome
+from store_pipeline.resources.warehouse import WAREHOUSE_POOL, Warehouse
+
+FORECAST_READS = ("rpt_product_performance", "rpt_daily_sales", "dim_date")
+FORECAST_KEY = dg.AssetKey(["forecasts", "demand_forecast"])
+FORECAST_EXPORT_KEY = dg.AssetKey(["exports", "demand_forecast"])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(FORECAST_KEY, deps=[["marts", t] for t in FORECAST_READS],
+                     group_name="forecasts", kinds={"lightgbm"},
+                     description="Units per store x item (store x category for rarely sold "
+                                 "items) for the 14 days from the week's Monday, with an 80 % "
+                                 "interval: warehouse table forecasts.demand_forecast."),
+        dg.AssetSpec(FORECAST_EXPORT_KEY, deps=[FORECAST_KEY], group_name="exports",
+                     kinds={"csv"},
+                     description="exports/<Monday>/demand_forecast.csv from the forecast."),
+    ],
+    partitions_def=weekly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+)
+def demand_forecast(context: dg.AssetExecutionContext, warehouse: Warehouse,
+                    data_home: DataHome):
+    """Forecast each week of the run from the Monday that starts it."""
+    from store_pipeline.forecast.demand import forecast_demand, read_history
+    from store_pipeline.forecast.export import write_forecast_export
+    from store_pipeline.forecast_tables import DEMAND_FORECAST
+
+    rows = 0
+    for key in context.partition_keys:
+        origin = date.fromisoformat(key[:10])
+        with warehouse.reader(log=context.log.info) as fetch:
+            history = read_history(fetch, origin)
+        try:
+            frame = forecast_demand(history, origin)
+        except ValueError as error:
+            raise dg.Failure(f"no forecast for the week of {origin}: {error}") from error
+        warehouse.replace_forecast(DEMAND_FORECAST, frame, origin)
+        path, written = write_forecast_export(frame, data_home.exports, origin)
+        rows += written
+        context.log.info(f"forecast {origin}: {written} rows, "
+                         f"{int(frame.sku.isna().sum())} of them for store x category")
+    yield dg.MaterializeResult(asset_key=FORECAST_KEY,
+                               metadata={"rows": rows, "weeks": len(context.partition_keys)})
+    yield dg.MaterializeResult(asset_key=FORECAST_EXPORT_KEY,
+                               metadata={"rows": rows, "last_file": dg.MetadataValue.path(
+                                   str(path))})
