@@ -6,7 +6,7 @@ import dagster as dg
 
 from store_pipeline.assets.dbt import store_dbt_models
 from store_pipeline.assets.exports import csv_exports
-from store_pipeline.assets.forecasts import demand_forecast
+from store_pipeline.assets.forecasts import demand_forecast, forecast_backtest
 from store_pipeline.assets.ingestion import pos_backup, raw_pos
 from store_pipeline.assets.notifications import (
     daily_emails,
@@ -39,7 +39,7 @@ load_environment()
 
 ASSETS = [pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
           business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health,
-          demand_forecast]
+          demand_forecast, forecast_backtest]
 
 defs = dg.Definitions(
     assets=ASSETS,

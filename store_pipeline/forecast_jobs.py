@@ -2,11 +2,12 @@
 
 import dagster as dg
 
-from store_pipeline.assets.forecasts import demand_forecast
+from store_pipeline.assets.forecasts import demand_forecast, forecast_backtest
 
 forecast_job = dg.define_asset_job(
-    "forecast_job", selection=dg.AssetSelection.assets(demand_forecast),
-    description="The week's demand forecast from its Monday: warehouse table and CSV export.",
+    "forecast_job", selection=dg.AssetSelection.assets(demand_forecast, forecast_backtest),
+    description="The week's demand forecast from its Monday (warehouse table and CSV export) "
+                "and the backtest of the four weeks before it.",
 )
 # Weekly partitions include the week in progress: on Monday the newest one starts that day.
 forecast_schedule = dg.build_schedule_from_partitioned_job(

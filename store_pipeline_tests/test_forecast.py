@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from store_pipeline.forecast.backtest import accuracy, backtest_origins, backtest_rows, overall
+from store_pipeline.forecast.backtest import ALL, accuracy, backtest_origins, backtest_rows, overall
 from store_pipeline.forecast.demand import History, forecast_demand
 from store_pipeline.forecast.export import write_forecast_export
 from store_pipeline.forecast.features import Calendar, origin_rows
@@ -100,7 +100,7 @@ def test_model_beats_seasonal_naive_with_a_calibrated_interval(backtest):
     assert figures["wape"] < 0.9 * figures["wape_baseline"]
     assert figures["mase"] < figures["mase_baseline"]
     assert 0.6 <= figures["coverage"] <= 0.95
-    per_category = table[table.category != ""]
+    per_category = table[table.category != ALL]
     assert set(per_category.store_code) == {"S1", "S2"}
     assert len(per_category) == 6
 
@@ -141,3 +141,21 @@ def test_forecast_table_rows_and_export(tmp_path):
     category_rows = [line for line in lines[1:] if line[2] == ""]
     assert len(category_rows) == 14
     assert {line[3] for line in category_rows} == {"'=HYPERLINK()"}
+
+
+def test_a_forecast_replaces_only_its_own_week_in_the_warehouse(tmp_path):
+    import duckdb
+
+    from store_pipeline.resources.warehouse import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "warehouse.duckdb"))
+    row = [FIRST, "S1", None, "Snacks", FIRST, Decimal("1.50"), Decimal("0.00"), Decimal("3.00")]
+    week_one = pd.DataFrame([row, [*row[:2], "A", *row[3:]]], columns=DEMAND_FORECAST.column_names)
+    week_two = week_one.assign(forecast_date=FIRST + timedelta(days=7))
+    for frame in (week_one, week_two, week_one.iloc[:1]):
+        warehouse.replace_forecast(DEMAND_FORECAST, frame, frame.forecast_date.iloc[0])
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    counts = con.execute("SELECT forecast_date, count(*), count(sku) FROM "
+                         "forecasts.demand_forecast GROUP BY forecast_date ORDER BY 1").fetchall()
+    con.close()
+    assert counts == [(FIRST, 1, 0), (FIRST + timedelta(days=7), 2, 1)]

@@ -355,25 +355,33 @@ def test_rebuilding_a_window_changes_no_new_mart(home):
         pd.testing.assert_frame_equal(before[mart], after[mart], obj=mart)
 
 
-# --- demand forecast: read from the marts, written back as forecasts.demand_forecast ---------
+# --- demand forecast and backtest: read from the marts, forecasts.demand_forecast ---------
 
-def test_demand_forecast_reads_the_marts_and_replaces_its_week(home):
-    from store_pipeline.forecast.demand import forecast_demand, read_history
-    from store_pipeline.forecast_tables import DEMAND_FORECAST
+def test_forecast_assets_write_the_table_the_export_and_the_backtest_page(home):
+    import dagster as dg
+
+    from store_pipeline.assets.forecasts import BACKTEST_KEY, demand_forecast, forecast_backtest
+    from store_pipeline.resources.data_home import DataHome
     from store_pipeline.resources.warehouse import DuckDBWarehouse
 
-    origin = date(2026, 3, 9)  # a Monday: history up to Sunday 8 March
-    warehouse = DuckDBWarehouse(path=str(home / "warehouse.duckdb"))
-    with warehouse.reader() as fetch:
-        history = read_history(fetch, origin)
-    frame = forecast_demand(history, origin)
-    for _ in range(2):
-        warehouse.replace_forecast(DEMAND_FORECAST, frame, origin)
+    week = date(2026, 3, 9)  # a Monday: history up to Sunday 8 March
+    result = dg.materialize(
+        [demand_forecast, forecast_backtest], partition_key=week.isoformat(),
+        resources={"warehouse": DuckDBWarehouse(path=str(home / "warehouse.duckdb")),
+                   "data_home": DataHome(home=str(home))})
+    assert result.success
     stored = _query(home, "SELECT * FROM forecasts.demand_forecast")
-    assert len(stored) == len(frame) > 0
+    export = pd.read_csv(home / "exports" / week.isoformat() / "demand_forecast.csv")
+    assert len(stored) == len(export) > 0
     sold = _query(home, """SELECT DISTINCT store_code, sku FROM marts.rpt_product_performance
-                           WHERE business_date < ?""", [origin])
+                           WHERE business_date < ?""", [week])
     items = stored[stored.sku.notna()].merge(sold, on=["store_code", "sku"], how="left",
                                              indicator=True)
     assert (items._merge == "both").all()
-    assert set(_as_date(stored.target_date)) == {origin + timedelta(days=k) for k in range(14)}
+    assert set(_as_date(stored.target_date)) == {week + timedelta(days=k) for k in range(14)}
+    # The chain has 30 days: too short for a backtest, which says so on its page.
+    [event] = [e for e in result.get_asset_materialization_events()
+               if e.asset_key == BACKTEST_KEY]
+    page = home / "reports" / "weekly" / week.isoformat() / "forecast_accuracy.html"
+    assert "a backtest needs 8 weeks" in page.read_text()
+    assert "wape" not in event.materialization.metadata

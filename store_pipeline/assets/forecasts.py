@@ -54,3 +54,43 @@ def demand_forecast(context: dg.AssetExecutionContext, warehouse: Warehouse,
     yield dg.MaterializeResult(asset_key=FORECAST_EXPORT_KEY,
                                metadata={"rows": rows, "last_file": dg.MetadataValue.path(
                                    str(path))})
+
+
+BACKTEST_KEY = dg.AssetKey(["forecasts", "forecast_backtest"])
+
+
+@dg.asset(
+    key=BACKTEST_KEY,
+    deps=[["marts", t] for t in FORECAST_READS],
+    group_name="forecasts",
+    kinds={"lightgbm", "html"},
+    partitions_def=weekly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    description="Rolling-origin backtest of the demand forecast over the 4 weeks before the "
+                "week's Monday: WAPE and MASE per store x category and overall, against the "
+                "weekly seasonal-naive forecast; reports/weekly/<Monday>/forecast_accuracy.html.",
+)
+def forecast_backtest(context: dg.AssetExecutionContext, warehouse: Warehouse,
+                      data_home: DataHome) -> dg.MaterializeResult:
+    """Backtest each week of the run and write its page."""
+    from store_pipeline.forecast.backtest import ORIGINS, run_backtest
+    from store_pipeline.forecast.demand import HISTORY_DAYS, read_history
+    from store_pipeline.reports.files import write_atomic
+    from store_pipeline.reports.forecast_accuracy import NAME, accuracy_page, markdown_table
+    from store_pipeline.reports.index import write_index
+
+    for key in context.partition_keys:
+        week = date.fromisoformat(key[:10])
+        with warehouse.reader(log=context.log.info) as fetch:
+            history = read_history(fetch, week, HISTORY_DAYS + 7 * ORIGINS)
+        table, figures, note = run_backtest(history.product_days, history.stores,
+                                            history.calendar)
+        path = write_atomic(data_home.reports / "weekly" / week.isoformat() / f"{NAME}.html",
+                            accuracy_page(week, table, figures, note))
+        context.log.info(f"backtest {week}: {note}")
+    write_index(data_home.reports)
+    metadata = {name: dg.MetadataValue.float(value) for name, value in (figures or {}).items()}
+    return dg.MaterializeResult(metadata={
+        **metadata, "note": note, "accuracy": dg.MetadataValue.md(markdown_table(table)),
+        "page": dg.MetadataValue.path(str(path))})

@@ -10,12 +10,13 @@ seasonal-naive value is unknown (the store was closed a week before) are left ou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from store_pipeline.forecast.features import HORIZON, Calendar, target_days
-from store_pipeline.forecast.model import fit_predict
-from store_pipeline.forecast.panel import build_panel
+from store_pipeline.forecast.model import Forecast, fit_predict
+from store_pipeline.forecast.panel import Panel, build_panel
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 ORIGINS = 4
 MIN_HISTORY_WEEKS = 8
-MODEL, BASELINE = "lightgbm", "seasonal_naive"
+ALL = "(all)"  # store_code and category of the overall row
 
 
 def backtest_origins(first: date, last: date) -> list[date]:
@@ -35,10 +36,14 @@ def backtest_origins(first: date, last: date) -> list[date]:
     return [end - timedelta(days=7 * k) for k in range(ORIGINS, 0, -1)]
 
 
-def backtest_rows(product_days: pd.DataFrame, stores: pd.DataFrame,
-                  calendar: Calendar) -> pd.DataFrame:
+Predict = Callable[[Panel, int, Calendar], Forecast]
+
+
+def backtest_rows(product_days: pd.DataFrame, stores: pd.DataFrame, calendar: Calendar,
+                  predict: Predict = fit_predict) -> pd.DataFrame:
     """One row per origin x series x target day with actuals: store_code, sku, category,
-    origin, target_date, actual, forecast, lower, upper, naive, scale."""
+    origin, target_date, actual, forecast, lower, upper, naive, scale; ``predict`` is the
+    model under test."""
     import numpy as np
     import pandas as pd
 
@@ -47,7 +52,7 @@ def backtest_rows(product_days: pd.DataFrame, stores: pd.DataFrame,
     for origin in backtest_origins(stores.business_date.min(), last):
         panel = build_panel(product_days, stores, origin, until=last + timedelta(days=1))
         start = panel.day_index(origin)
-        result = fit_predict(panel, start, calendar)
+        result = predict(panel, start, calendar)
         days = target_days(panel, start)
         frame = pd.concat([panel.keys] * HORIZON, ignore_index=True).assign(
             origin=origin, target_date=np.repeat(days, len(panel.keys)),
@@ -59,18 +64,18 @@ def backtest_rows(product_days: pd.DataFrame, stores: pd.DataFrame,
 
 
 def accuracy(rows: pd.DataFrame) -> pd.DataFrame:
-    """WAPE and MASE per store x category and overall (store_code and category empty), for the
-    model and the baseline, with the model's interval coverage."""
+    """WAPE and MASE per store x category and overall (store_code and category ``ALL``), for
+    the model and the baseline, with the model's interval coverage."""
     import pandas as pd
 
     grouped = [_scores(rows, ["store_code", "category"]),
-               _scores(rows.assign(store_code="", category=""), ["store_code", "category"])]
+               _scores(rows.assign(store_code=ALL, category=ALL), ["store_code", "category"])]
     return pd.concat(grouped, ignore_index=True)
 
 
 def overall(table: pd.DataFrame) -> dict[str, float]:
     """The overall figures of an ``accuracy`` table, by name."""
-    row = table[(table.store_code == "") & (table.category == "")].iloc[0]
+    row = table[(table.store_code == ALL) & (table.category == ALL)].iloc[0]
     return {name: float(row[name]) for name in
             ("wape", "wape_baseline", "mase", "mase_baseline", "coverage", "wape_gain")}
 
@@ -104,3 +109,27 @@ def _weekly_change(history: np.ndarray) -> np.ndarray:
     counts = (~np.isnan(diffs)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, np.nansum(diffs, axis=1) / np.maximum(counts, 1), np.nan)
+
+
+def run_backtest(product_days: pd.DataFrame, stores: pd.DataFrame,
+                 calendar: Calendar) -> tuple[pd.DataFrame, dict[str, float] | None, str]:
+    """The accuracy table, its overall figures and a note saying what was scored; no figures
+    when the history is shorter than ``MIN_HISTORY_WEEKS`` weeks."""
+    days = stores.business_date.nunique()
+    if not backtest_origins(stores.business_date.min(), stores.business_date.max()):
+        return (accuracy_columns(), None,
+                f"{days} days of history: a backtest needs {MIN_HISTORY_WEEKS} weeks")
+    rows = backtest_rows(product_days, stores, calendar)
+    table = accuracy(rows)
+    origins = sorted(rows.origin.unique())
+    note = (f"{len(origins)} origins ({origins[0]} to {origins[-1]}), 14 days each where sold "
+            f"units are known; {len(rows)} series-days scored.")
+    return table, overall(table), note
+
+
+def accuracy_columns() -> pd.DataFrame:
+    """An empty accuracy table."""
+    import pandas as pd
+
+    return pd.DataFrame(columns=["store_code", "category", "actual_units", "coverage", "rows",
+                                 "wape", "wape_baseline", "mase", "mase_baseline", "wape_gain"])
