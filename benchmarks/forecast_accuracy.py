@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,6 +29,7 @@ from store_pipeline.forecast.backtest import (  # noqa: E402
     backtest_origins,
     backtest_rows,
 )
+from store_pipeline.forecast.demand import read_history  # noqa: E402
 from store_pipeline.forecast.features import HORIZON, origin_rows  # noqa: E402
 from store_pipeline.forecast.model import Forecast, fit_predict  # noqa: E402
 from store_pipeline.resources.warehouse import DuckDBWarehouse  # noqa: E402
@@ -75,8 +77,6 @@ def measure(history, predict) -> tuple[dict, float, int]:
 
 
 def main() -> None:
-    from store_pipeline.forecast.demand import read_history
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("warehouse")
     parser.add_argument("--no-statsforecast", action="store_true")
@@ -88,7 +88,6 @@ def main() -> None:
     if not backtest_origins(first, last):
         sys.exit(f"{first}..{last}: a backtest needs at least 8 weeks")
     with warehouse.reader() as fetch:
-        from datetime import timedelta
         history = read_history(fetch, last + timedelta(days=1), (last - first).days + 1)
     reference = import_seconds()
     models = {"lightgbm": fit_predict}
