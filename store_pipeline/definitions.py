@@ -18,6 +18,7 @@ def defs() -> dg.Definitions:
 def _build() -> dg.Definitions:
     from store_pipeline.assets.dbt import store_dbt_models
     from store_pipeline.assets.exports import csv_exports
+    from store_pipeline.assets.forecasts import demand_forecast, forecast_backtest
     from store_pipeline.assets.ingestion import pos_backup, raw_pos
     from store_pipeline.assets.notifications import (
         daily_emails,
@@ -27,6 +28,7 @@ def _build() -> dg.Definitions:
     )
     from store_pipeline.assets.reports import business_review, daily_reports, weekly_reports
     from store_pipeline.event_log import enable_event_batches
+    from store_pipeline.forecast_jobs import forecast_job, forecast_schedule
     from store_pipeline.jobs import JOBS
     from store_pipeline.monitoring import ALERT_SENSORS, health_schedule
     from store_pipeline.resources.select import build_resources
@@ -41,9 +43,10 @@ def _build() -> dg.Definitions:
     load_environment()
     return dg.Definitions(
         assets=[pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
-                business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health],
-        jobs=JOBS,
-        schedules=[*SCHEDULES, health_schedule],
+                business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health,
+                demand_forecast, forecast_backtest],
+        jobs=[*JOBS, forecast_job],
+        schedules=[*SCHEDULES, health_schedule, forecast_schedule],
         sensors=[new_backup_sensor, landed_data_sensor, period_reports_sensor, *ALERT_SENSORS],
         resources=build_resources(load_settings()),
         # Every job's steps run in its run's process, one after the other: the warehouse-bound

@@ -353,3 +353,35 @@ def test_rebuilding_a_window_changes_no_new_mart(home):
     for mart in NEW_MARTS:
         assert len(after[mart]) > 0, mart
         pd.testing.assert_frame_equal(before[mart], after[mart], obj=mart)
+
+
+# --- demand forecast and backtest: read from the marts, forecasts.demand_forecast ---------
+
+def test_forecast_assets_write_the_table_the_export_and_the_backtest_page(home):
+    import dagster as dg
+
+    from store_pipeline.assets.forecasts import BACKTEST_KEY, demand_forecast, forecast_backtest
+    from store_pipeline.resources.data_home import DataHome
+    from store_pipeline.resources.warehouse import DuckDBWarehouse
+
+    week = date(2026, 3, 9)  # a Monday: history up to Sunday 8 March
+    result = dg.materialize(
+        [demand_forecast, forecast_backtest], partition_key=week.isoformat(),
+        resources={"warehouse": DuckDBWarehouse(path=str(home / "warehouse.duckdb")),
+                   "data_home": DataHome(home=str(home))})
+    assert result.success
+    stored = _query(home, "SELECT * FROM forecasts.demand_forecast")
+    export = pd.read_csv(home / "exports" / week.isoformat() / "demand_forecast.csv")
+    assert len(stored) == len(export) > 0
+    sold = _query(home, """SELECT DISTINCT store_code, sku FROM marts.rpt_product_performance
+                           WHERE business_date < ?""", [week])
+    items = stored[stored.sku.notna()].merge(sold, on=["store_code", "sku"], how="left",
+                                             indicator=True)
+    assert (items._merge == "both").all()
+    assert set(_as_date(stored.target_date)) == {week + timedelta(days=k) for k in range(14)}
+    # The chain has 30 days: too short for a backtest, which says so on its page.
+    [event] = [e for e in result.get_asset_materialization_events()
+               if e.asset_key == BACKTEST_KEY]
+    page = home / "reports" / "weekly" / week.isoformat() / "forecast_accuracy.html"
+    assert "a backtest needs 8 weeks" in page.read_text()
+    assert "wape" not in event.materialization.metadata

@@ -176,3 +176,43 @@ def test_raw_tables_take_text_of_any_length():
         texts = [c for c, kind in table.columns if kind == "VARCHAR"]
         assert sql.count("ALTER COLUMN") == len(texts)
         assert all(f"ALTER COLUMN [{c}] nvarchar(max)" in sql for c in texts)
+
+
+class _RecordingCursor:
+    """Records what a forecast write sends (statements, executemany rows)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, object]] = []
+        self.fast_executemany = False
+
+    def execute(self, sql: str, *params: object) -> None:
+        self.sent.append((sql, params))
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        self.sent.append((sql, rows))
+
+
+def test_forecast_rows_replace_their_week_in_one_transaction():
+    import pandas as pd
+
+    from store_pipeline.forecast_tables import DEMAND_FORECAST
+    from store_pipeline.resources.mssql import replace_forecast_rows
+
+    frame = pd.DataFrame([(D, "S001", None, "Snacks", D, Decimal("1.50"), Decimal("0.00"),
+                           Decimal("3.00"))], columns=DEMAND_FORECAST.column_names)
+    cursor = _RecordingCursor()
+    replace_forecast_rows(cursor, DEMAND_FORECAST, frame, D)
+    statements = [sql for sql, _ in cursor.sent]
+    assert statements[0].startswith("IF SCHEMA_ID(N'forecasts') IS NULL")
+    assert statements[1].startswith(
+        "IF OBJECT_ID(N'forecasts.demand_forecast', N'U') IS NULL CREATE TABLE "
+        "forecasts.demand_forecast ([forecast_date] date, [store_code] varchar(32)")
+    assert statements[2:] == [
+        "BEGIN TRANSACTION", "DELETE FROM forecasts.demand_forecast WHERE forecast_date = ?",
+        "INSERT INTO forecasts.demand_forecast ([forecast_date], [store_code], [sku], "
+        "[category], [target_date], [units], [lower], [upper]) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "COMMIT TRANSACTION"]
+    assert cursor.sent[3][1] == (D,)
+    assert cursor.sent[4][1] == [(D, "S001", None, "Snacks", D, Decimal("1.50"),
+                                  Decimal("0.00"), Decimal("3.00"))]
+    assert cursor.fast_executemany

@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import Field
 
 from store_pipeline.csv_export import write_rows_days
+from store_pipeline.forecast_tables import SCHEMA, ForecastTable
 from store_pipeline.ingest import mssql_restore
 from store_pipeline.ingest.restore import LandedDate
 from store_pipeline.ingest.tsql import IdentifierError, check_identifier, join_server_path
@@ -170,18 +171,46 @@ class SqlServerWarehouse(Warehouse):
         with self.connect() as connection:
             yield partial(write_rows_days, partial(read_day, connection))
 
+    def replace_forecast(self, table: ForecastTable, frame: pd.DataFrame,
+                         forecast_date: date) -> None:
+        with self.connect() as connection:
+            replace_forecast_rows(connection.cursor(), table, frame, forecast_date)
+
     def verify_backup(self, path: Path) -> None:
         """RESTORE VERIFYONLY on ``path``; a RestoreError says what is wrong with it."""
         with self.connect() as connection:
             mssql_restore.verify(connection.cursor(), self.restore_target(path), _logger.info)
 
 
-def select_window(connection: Any, table: str, start: date,
-                  end: date) -> tuple[list[str], list[Any]]:
-    """Column names and rows of ``[marts].[<table>]`` with ``start <= business_date <= end``,
+def replace_forecast_rows(cursor: Any, table: ForecastTable, frame: pd.DataFrame,
+                          forecast_date: date) -> None:
+    """Create schema and table when missing, then swap ``forecast_date``'s rows in one
+    transaction."""
+    name = f"{SCHEMA}.{table.name}"
+    columns = ", ".join(f"[{c}]" for c in table.column_names)
+    rows = [tuple(None if pd.isna(v) else v for v in row)
+            for row in frame[table.column_names].itertuples(index=False)]
+    cursor.execute(f"IF SCHEMA_ID(N'{SCHEMA}') IS NULL EXEC(N'CREATE SCHEMA {SCHEMA}')")
+    cursor.execute(f"IF OBJECT_ID(N'{name}', N'U') IS NULL {table.create_sql('[')}")
+    cursor.execute("BEGIN TRANSACTION")
+    try:
+        cursor.execute(f"DELETE FROM {name} WHERE forecast_date = ?", forecast_date)
+        if rows:
+            cursor.fast_executemany = True
+            cursor.executemany(f"INSERT INTO {name} ({columns}) VALUES "
+                               f"({', '.join('?' * len(table.columns))})", rows)
+        cursor.execute("COMMIT TRANSACTION")
+    except Exception:
+        cursor.execute("ROLLBACK TRANSACTION")
+        raise
+
+
+def select_window(connection: Any, table: str, start: date, end: date,
+                  date_column: str = "business_date") -> tuple[list[str], list[Any]]:
+    """Column names and rows of ``[marts].[<table>]`` with ``start <= date_column <= end``,
     as pyodbc returns them (Decimal, date, datetime, bool, None)."""
     sql = (f"SELECT * FROM [marts].[{check_identifier(table)}] "
-           "WHERE business_date BETWEEN ? AND ?")
+           f"WHERE {check_identifier(date_column)} BETWEEN ? AND ?")
     cursor = connection.cursor()
     cursor.execute(sql, start, end)
     return [d[0] for d in cursor.description], cursor.fetchall()
@@ -192,10 +221,11 @@ def read_day(connection: Any, table: str, day: date) -> tuple[list[str], list[An
     return select_window(connection, table, day, day)
 
 
-def read_window(connection: Any, table: str, start: date, end: date) -> pd.DataFrame:
+def read_window(connection: Any, table: str, start: date, end: date,
+                date_column: str = "business_date") -> pd.DataFrame:
     """``select_window`` as the frame DuckDB gives for the same rows: decimals as floats,
     dates as datetime64, so the reports compute alike on both warehouses."""
-    columns, rows = select_window(connection, table, start, end)
+    columns, rows = select_window(connection, table, start, end, date_column)
     frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
     for column in frame.columns:
         values = frame[column].dropna()

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from store_pipeline.csv_export import CopyExporter, Export
+from store_pipeline.forecast_tables import SCHEMA, ForecastTable
 from store_pipeline.ingest.landing_plan import DEFAULT_RETENTION_DAYS
 from store_pipeline.ingest.restore import LandedDate, land_snapshots, landed_dates
 
@@ -58,7 +59,8 @@ def connect_with_retry(path: Path, read_only: bool = False, timeout: float = 600
             delay = min(delay * 2, 5.0)
 
 
-Fetch = Callable[[str, date, date], pd.DataFrame]
+# fetch(table, start, end[, date_column]): the mart's rows with start <= date_column <= end.
+Fetch = Callable[..., pd.DataFrame]
 WriteDays = Callable[[Path, Sequence[date], Sequence[Export]],
                      Iterator[tuple[date, dict[str, int]]]]
 
@@ -93,7 +95,14 @@ class Warehouse(dg.ConfigurableResource):
         raise NotImplementedError
 
     def reader(self, log: Callable[[str], None] | None = None) -> AbstractContextManager[Fetch]:
-        """A ``fetch(table, start, end)`` over the marts, for one connection's lifetime."""
+        """A ``fetch(table, start, end, date_column="business_date")`` over the marts, for one
+        connection's lifetime."""
+        raise NotImplementedError
+
+    def replace_forecast(self, table: ForecastTable, frame: pd.DataFrame,
+                         forecast_date: date) -> None:
+        """Replace ``table``'s rows of ``forecast_date`` with ``frame`` (its columns, in order),
+        creating the schema and table when missing."""
         raise NotImplementedError
 
     def exporter(self,
@@ -141,9 +150,23 @@ class DuckDBWarehouse(Warehouse):
     @contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:
         with self.connect(read_only=True, log=log) as con:
-            yield lambda table, start, end: con.execute(
-                f"SELECT * FROM marts.{table} WHERE business_date BETWEEN ? AND ?", [start, end]
+            yield lambda table, start, end, date_column="business_date": con.execute(
+                f"SELECT * FROM marts.{table} WHERE {date_column} BETWEEN ? AND ?", [start, end]
             ).df()
+
+    def replace_forecast(self, table: ForecastTable, frame: pd.DataFrame,
+                         forecast_date: date) -> None:
+        with self.connect() as con:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            con.execute(table.create_sql().replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+            columns = ", ".join(f'"{c}"' for c in table.column_names)
+            con.register("forecast_rows", frame[table.column_names])
+            con.execute("BEGIN")
+            con.execute(f"DELETE FROM {SCHEMA}.{table.name} WHERE forecast_date = ?",
+                        [forecast_date])
+            con.execute(f"INSERT INTO {SCHEMA}.{table.name} ({columns}) "
+                        f"SELECT {columns} FROM forecast_rows")
+            con.execute("COMMIT")
 
     @contextmanager
     def exporter(self, log: Callable[[str], None] | None = None) -> Iterator[WriteDays]:
