@@ -563,6 +563,17 @@ def test_inventory_uses_the_last_day_of_the_week(rendered):
     assert "28-day cost of goods" in page
 
 
+def test_inventory_reorder_list_carries_the_reorder_suggestions(rendered):
+    page = rendered["weekly/2026-11-23/inventory_analysis.html"]
+    section = page[page.index("Reorder first"):]
+    section = section[:section.index("</table>")]
+    assert "On order" in section and "Order units" in section
+    rows = [row for row in section.split("<tr")[1:] if ">P1<" in row]
+    assert len(rows) == len(STORES)  # P1 is due at every store
+    cells = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in rows]
+    assert all(c[-4:-2] == ["4", "20"] for c in cells), cells  # on order, order units
+
+
 def test_inventory_falls_back_to_the_latest_day_with_rows(tables, tmp_path):
     partial = dict(tables)
     stock = tables["rpt_inventory_status"]

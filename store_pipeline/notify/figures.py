@@ -15,6 +15,7 @@ from store_pipeline.reports.data import (
     Fetch,
     load,
     month_bounds,
+    optional,
     previous_month,
     week_bounds,
 )
@@ -24,7 +25,6 @@ from store_pipeline.reports.store_day import (
     drawers,
     flagged_cashiers,
     flagged_drawers,
-    optional,
 )
 
 

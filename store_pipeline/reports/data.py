@@ -177,6 +177,12 @@ def load_optional(fetch: Fetch, table: str, start: date,
         return None
 
 
+def optional(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.DataFrame:
+    """Rows of a store-operations mart; none when the warehouse lacks it."""
+    rows = load_optional(fetch, table, start, end)
+    return pd.DataFrame(columns=list(TABLES[table].columns)) if rows is None else rows
+
+
 class DateBlocks:
     """A ``Fetch`` for rendering many periods: rows served from blocks of business dates.
 

@@ -9,7 +9,15 @@ import pandas as pd
 
 from store_pipeline.reports import fmt
 from store_pipeline.reports.charts import HOVER, figure, fragment, hover, label, labels
-from store_pipeline.reports.data import INVENTORY, PRODUCTS, Fetch, load, week_bounds
+from store_pipeline.reports.data import (
+    INVENTORY,
+    PRODUCTS,
+    REORDER,
+    Fetch,
+    load,
+    optional,
+    week_bounds,
+)
 from store_pipeline.reports.kpis import divide, ratio
 from store_pipeline.reports.page import (
     Column,
@@ -64,8 +72,9 @@ def build(fetch: Fetch, week_start: date) -> str:
         grid(
             _reorder_by_store(stock),
             _days_of_supply(stock, colors),
-            section("Reorder first", _reorder_table(stock), wide=True,
-                    note="Stockouts first, then by ABC class and rate of sale."),
+            section("Reorder first", _reorder_table(stock, reorder_list(fetch, as_of)), wide=True,
+                    note="Stockouts first, then by ABC class and rate of sale; on order and "
+                         "order units from the reorder suggestions (reorder_suggestions.csv)."),
             _dead_stock(stock, colors),
             _abc_mix(stock, classes),
             _turnover(stock),
@@ -81,6 +90,13 @@ def stock_at_week_end(fetch: Fetch, start: date, end: date) -> pd.DataFrame:
         week = load(fetch, INVENTORY, start, end)
         stock = week[week["business_date"] == week["business_date"].max()]
     return stock.reset_index(drop=True)
+
+
+def reorder_list(fetch: Fetch, day: date) -> pd.DataFrame:
+    """``rpt_reorder_suggestions`` of ``day``, the costliest orders first in each store."""
+    rows = optional(fetch, REORDER, day, day)
+    return rows.sort_values(["store_code", "suggested_order_cost", "sku"],
+                            ascending=[True, False, True])
 
 
 def latest_abc(products: pd.DataFrame) -> pd.DataFrame:
@@ -122,10 +138,11 @@ def _reorder_by_store(stock: pd.DataFrame) -> str:
     return section("Stockouts and reorder points by store", fragment(fig, "reorder-by-store"))
 
 
-def _reorder_table(stock: pd.DataFrame) -> str:
+def _reorder_table(stock: pd.DataFrame, suggestions: pd.DataFrame) -> str:
     due = stock[stock["below_reorder_point"] == 1].assign(
         abc_rank=lambda frame: frame["abc_class"].map(ABC_CLASSES.index)
-    )
+    ).merge(suggestions[["store_code", "sku", "on_order_units", "suggested_order_units"]],
+            on=["store_code", "sku"], how="left")
     if due.empty:
         return remark("No item is at or below its reorder point.")
     rows = due.sort_values(
@@ -140,6 +157,8 @@ def _reorder_table(stock: pd.DataFrame) -> str:
         Column("abc_class", "ABC"),
         Column("on_hand_units", "On hand", fmt.count, numeric=True),
         Column("reorder_point", "Reorder point", fmt.count, numeric=True),
+        Column("on_order_units", "On order", fmt.count, numeric=True),
+        Column("suggested_order_units", "Order units", fmt.count, numeric=True),
         Column("avg_daily_units_28d", "Units/day (28 d)", fmt.number, numeric=True),
         Column("days_of_supply", "Days of supply", fmt.number, numeric=True),
     ])

@@ -18,10 +18,11 @@ from store_pipeline.reports.data import (
     REORDER,
     Fetch,
     load,
+    optional,
     week_bounds,
 )
 from store_pipeline.reports.employee import per_employee
-from store_pipeline.reports.inventory import stock_at_week_end
+from store_pipeline.reports.inventory import reorder_list, stock_at_week_end
 from store_pipeline.reports.kpis import KPIS, divide, growth
 from store_pipeline.reports.page import PERIOD_LINKS, grid, no_data_page, section
 from store_pipeline.reports.scoped import (
@@ -34,7 +35,6 @@ from store_pipeline.reports.scoped import (
     scoped_page,
     slot,
 )
-from store_pipeline.reports.store_day import optional
 from store_pipeline.reports.tiles import delta
 
 NAME = "region_week"
@@ -169,13 +169,6 @@ def _flag_counts(fetch: Fetch, start: date, end: date) -> pd.DataFrame:
         "under_staffed_hours": hours["is_under_staffed"].sum(),
         "over_staffed_hours": hours["is_over_staffed"].sum(),
     })
-
-
-def reorder_list(fetch: Fetch, day: date) -> pd.DataFrame:
-    """``rpt_reorder_suggestions`` of ``day``, the costliest orders first in each store."""
-    rows = optional(fetch, REORDER, day, day)
-    return rows.sort_values(["store_code", "suggested_order_cost", "sku"],
-                            ascending=[True, False, True])
 
 
 def _region(stores: pd.DataFrame) -> dict:

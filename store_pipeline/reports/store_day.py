@@ -15,11 +15,10 @@ from store_pipeline.reports.data import (
     EMPLOYEE_HOURS,
     HOURLY_STAFFING,
     PRODUCTS,
-    TABLES,
     TENDER_MIX,
     Fetch,
     load,
-    load_optional,
+    optional,
 )
 from store_pipeline.reports.kpis import KPIS, divide, store_kpis
 from store_pipeline.reports.page import DAY_LINKS, grid, no_data_page, section
@@ -187,12 +186,6 @@ def store_figures(fetch: Fetch, day: date, sales: pd.DataFrame) -> dict[str, dic
                                 batches.get(code, []))
         stores[code] = store
     return stores
-
-
-def optional(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.DataFrame:
-    """Rows of a store-operations mart; none when the warehouse lacks it."""
-    rows = load_optional(fetch, table, start, end)
-    return pd.DataFrame(columns=list(TABLES[table].columns)) if rows is None else rows
 
 
 def store_tiles(fetch: Fetch, day: date, sales: pd.DataFrame, hours: pd.DataFrame
