@@ -451,20 +451,20 @@ def _night(day: date) -> list[str]:
 
 
 def test_nightly_runs_late_data_and_reruns_converge_to_the_backfill(built, settings, tmp_path):
-    """Going live over five days, then a night at a time with a re-issued backup and a re-run
-    of an old date: every export and mart row equals the from-scratch backfill's."""
+    """Going live over the days before a re-issued backup, then a night at a time until its
+    fix arrives, a catch-up of the nights the server was down and a re-run of an old date:
+    every export and mart row equals the from-scratch backfill's."""
     reissued = next((settings.outbox / "reissued").iterdir()).name
     reissued_day = date.fromisoformat(f"{reissued[4:8]}-{reissued[8:10]}-{reissued[10:12]}")
-    live = START + timedelta(days=4)
+    live = reissued_day - timedelta(days=1)
+    assert START < live and reissued_day + timedelta(days=2) < END
     steps = [f"arrive=pos_{d:%Y%m%d}.duckdb" for d in _days(START, live)]
     steps.append(f"run={START}..{live}")
-    for day in _days(live + timedelta(days=1), END):
-        if day == reissued_day:
-            steps += [f"first_issue={reissued}", f"run={day}..{day}"]
-            continue
-        steps += _night(day)
-        if day == reissued_day + timedelta(days=1):  # the fixed backup arrives a day later
-            steps += [f"arrive={reissued}", f"run={reissued_day}..{reissued_day}"]
+    steps += [f"first_issue={reissued}", f"run={reissued_day}..{reissued_day}"]
+    fixed = reissued_day + timedelta(days=1)  # the fixed backup arrives a day later
+    steps += [*_night(fixed), f"arrive={reissued}", f"run={reissued_day}..{reissued_day}"]
+    down = _days(fixed + timedelta(days=1), END)  # the nights the server was down
+    steps += [f"arrive=pos_{d:%Y%m%d}.duckdb" for d in down] + [f"run={down[0]}..{END}"]
     steps.append(f"run={START + timedelta(days=1)}..{START + timedelta(days=1)}")  # a re-run
     home = tmp_path / "home"
     env = {**os.environ, "STORE_PIPELINE_HOME": str(home),
