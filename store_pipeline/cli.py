@@ -54,7 +54,7 @@ def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = 
               file=sys.stderr)
         return 2
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
-                  "monthly": monthly_partitions}
+                  "monthly": monthly_partitions, "forecast": weekly_partitions}
     runs = materialize_range(defs(), partitions, start, end, get_instance(settings),
                              full_refresh=full_refresh, only=only)
     failed = [r for r in runs if not r.success]
@@ -83,6 +83,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                              outbox=None, quiet=False, dirty=False)
     cmd_generate(gen, settings)
     status = _run_range(settings, start, end)
+    if status == 0:  # the demand forecast of the week in progress, from the history before it
+        today = end + timedelta(days=1)
+        status = _run_range(settings, today, today, only=["forecast"])
     if status == 0:
         print(f"\nExports: {settings.exports / end.isoformat()} (one folder per business date)")
         print(f"Reports: {settings.reports / 'index.html'}")
@@ -153,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--full-refresh", action="store_true",
                       help="rebuild every dbt mart from all of raw_pos (after a model's "
                            "columns changed), then export and report the range")
-    back.add_argument("--only", nargs="+", choices=("daily", "weekly", "monthly"),
+    back.add_argument("--only", nargs="+", choices=("daily", "weekly", "monthly", "forecast"),
                       help="run only these partitionings' jobs, e.g. --only weekly monthly to "
-                           "render the range's reports again (default: all three)")
+                           "render the range's reports again (default: daily weekly monthly; the "
+                           "weekly demand forecast runs only when named: --only forecast)")
     back.set_defaults(func=cmd_backfill)
 
     ui = sub.add_parser("ui", help=cmd_ui.__doc__)

@@ -28,7 +28,9 @@ RANGE_JOBS = (
     ("daily_pipeline_job", "daily"),  # run as ingestion_job, then analytics_job
     ("weekly_reports_job", "weekly"),
     ("monthly_reports_job", "monthly"),
+    ("forecast_job", "forecast"),  # weekly partitions; only when asked for
 )
+DEFAULT_PARTITIONINGS = ("daily", "weekly", "monthly")
 
 
 @dataclass(frozen=True)
@@ -61,17 +63,18 @@ def materialize_range(defs: dg.Definitions, partitions: dict[str, dg.PartitionsD
                       full_refresh: bool = False,
                       only: Collection[str] | None = None) -> list[RangeRun]:
     """Run each partitioning's jobs once over its keys that cover [start, end], for the
-    partitionings in ``only`` (all by default); ``full_refresh`` rebuilds the dbt marts from
-    every landed date. Runs of this host whose process died are failed first, so that the
-    slots they held do not block these runs. The daily dates land first; analytics then runs
-    over the range and over every landed date outside it whose figures read a date the landing
-    changed, so no date is built from a date that is about to change. Weekly and monthly
-    reports follow for all of it."""
+    partitionings in ``only`` (DEFAULT_PARTITIONINGS by default); ``full_refresh`` rebuilds
+    the dbt marts from every landed date. Runs of this host whose process died are failed
+    first, so that the slots they held do not block these runs. The daily dates land first;
+    analytics then runs over the range and over every landed date outside it whose figures
+    read a date the landing changed, so no date is built from a date that is about to change.
+    Weekly and monthly reports (and the forecast) follow for all of it."""
     fail_dead_runs(instance, announce)
     runs: list[RangeRun] = []
     spans = [(start, end)]
+    only = DEFAULT_PARTITIONINGS if only is None else only
     for job_name, partitioning in RANGE_JOBS:
-        if only is not None and partitioning not in only:
+        if partitioning not in only:
             continue
         if partitioning == "daily":
             spans = _land_then_build(defs, partitions["daily"], start, end, instance, announce,

@@ -404,6 +404,26 @@ def test_backfill_only_runs_the_chosen_partitionings(built):
     assert sorted(new) == ["monthly_reports_job", "weekly_reports_job"]
 
 
+def test_the_forecast_runs_only_when_named_and_says_when_history_is_short(built):
+    """The ten days here are too few to train on (test_kpi_marts forecasts a longer chain)."""
+    import dagster as dg
+
+    from store_pipeline.cli import main
+
+    before = {r.dagster_run.run_id for r in built.get_run_records()}
+    today = END + timedelta(days=1)  # the week in progress, forecast from the history before it
+    assert main(["backfill", "--start", today.isoformat(), "--end", today.isoformat(),
+                 "--only", "forecast"]) == 1
+    [run] = [r.dagster_run for r in built.get_run_records() if r.dagster_run.run_id not in before]
+    assert run.job_name == "forecast_job"
+    [failure] = built.get_records_for_run(run.run_id,
+                                          of_type=dg.DagsterEventType.STEP_FAILURE).records
+    message = failure.event_log_entry.dagster_event.step_failure_data.error.message
+    monday = today - timedelta(days=today.weekday())
+    assert f"no forecast for the week of {monday}" in message
+    assert "days of history to train on" in message
+
+
 NIGHTLY = """
 import os, shutil, sys, time
 from datetime import date, timedelta
@@ -457,7 +477,7 @@ def test_nightly_runs_late_data_and_reruns_converge_to_the_backfill(built, setti
     reissued = next((settings.outbox / "reissued").iterdir()).name
     reissued_day = date.fromisoformat(f"{reissued[4:8]}-{reissued[8:10]}-{reissued[10:12]}")
     live = reissued_day - timedelta(days=1)
-    assert START < live and reissued_day + timedelta(days=2) < END
+    assert live > START and reissued_day + timedelta(days=2) < END
     steps = [f"arrive=pos_{d:%Y%m%d}.duckdb" for d in _days(START, live)]
     steps.append(f"run={START}..{live}")
     steps += [f"first_issue={reissued}", f"run={reissued_day}..{reissued_day}"]
