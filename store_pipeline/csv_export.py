@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from store_pipeline.sql_names import quoted
 from store_pipeline.threads import map_in_order
 
 
@@ -49,21 +50,17 @@ _QUOTED_CHARS = frozenset(',"#\r\n')
 Query = Callable[[str, date], tuple[list[str], Sequence[Sequence[object]]]]
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _select_list(con: duckdb.DuckDBPyConnection, table: str) -> str:
     columns = con.execute(f"DESCRIBE SELECT * FROM marts.{table}").fetchall()
     items = []
     for name, col_type, *_ in columns:
         if col_type == "VARCHAR":
             items.append(
-                f"CASE WHEN regexp_matches({_q(name)}, '{_FORMULA_START}') "
-                f"THEN '''' || {_q(name)} ELSE {_q(name)} END AS {_q(name)}"
+                f"CASE WHEN regexp_matches({quoted(name)}, '{_FORMULA_START}') "
+                f"THEN '''' || {quoted(name)} ELSE {quoted(name)} END AS {quoted(name)}"
             )
         else:
-            items.append(_q(name))
+            items.append(quoted(name))
     return ", ".join(items)
 
 
@@ -92,7 +89,7 @@ class CopyExporter:
         """Write one day's export through a temp file and rename; return it and its rows."""
         target = export_path(exports_dir, business_date, export)
         temp = _temp_for(target)
-        order = ", ".join(_q(c) for c in export.order_by)
+        order = ", ".join(quoted(c) for c in export.order_by)
         query = (
             f"SELECT {self._select_list(export.table)} FROM marts.{export.table} "
             f"WHERE business_date = DATE '{business_date.isoformat()}' ORDER BY {order}"

@@ -30,6 +30,7 @@ from store_pipeline.ingest.landing_plan import (
     rows_to_replace,
 )
 from store_pipeline.pos_schema import POS_TABLES, TRANSACTIONS, PosTable
+from store_pipeline.sql_names import quoted
 from store_pipeline.threads import map_in_order
 
 RAW_SCHEMA = "raw_pos"
@@ -65,13 +66,9 @@ class _Backup:
     rows: list[Candidate] = field(default_factory=list)
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def raw_table(table: PosTable) -> str:
     """Qualified raw-layer table name."""
-    return f"{RAW_SCHEMA}.{_q(table.raw_name)}"
+    return f"{RAW_SCHEMA}.{quoted(table.raw_name)}"
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -83,12 +80,12 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT table_name, column_name FROM duckdb_columns() "
         "WHERE database_name = current_database() AND schema_name = ?", [RAW_SCHEMA]).fetchall())
     for table in POS_TABLES:
-        cols = ", ".join(f"{_q(c)} {t}" for c, t in table.columns)
+        cols = ", ".join(f"{quoted(c)} {t}" for c, t in table.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(table)} ({cols}, business_date DATE)")
         if any(table.raw_name == name for name, _ in present):
             for column, sql_type in table.columns:
                 if (table.raw_name, column) not in present:
-                    con.execute(f"ALTER TABLE {raw_table(table)} ADD COLUMN {_q(column)} "
+                    con.execute(f"ALTER TABLE {raw_table(table)} ADD COLUMN {quoted(column)} "
                                 f"{sql_type}")
     if not _table_exists(con, "landed_dates"):
         con.execute(f"""CREATE TABLE {LEDGER} (business_date DATE NOT NULL,
@@ -188,7 +185,7 @@ def _date_literal(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def part_condition(table: PosTable, part: str, quote=_q, prefix: str = "") -> str | None:
+def part_condition(table: PosTable, part: str, quote=quoted, prefix: str = "") -> str | None:
     """Which rows of a table with ``state_rows`` belong to ``part`` (None: all of them)."""
     if table.state_rows is None:
         return None
@@ -200,15 +197,15 @@ def _dated_rows(table: PosTable, backup: _Backup, part: str = ROWS_PART) -> str:
     """The backup's rows of ``table`` in ``part`` with the date each lands under: its own
     date, or the backup's date for rows dated after it (a wrong clock), where the quarantine
     models catch them instead of losing them; the backup's date for its state."""
-    src = ", ".join(f"s.{_q(c)}" for c in table.column_names)
+    src = ", ".join(f"s.{quoted(c)}" for c in table.column_names)
     day = _date_literal(backup.day)
-    source = f"{backup.alias}.dbo.{_q(table.name)} s"
+    source = f"{backup.alias}.dbo.{quoted(table.name)} s"
     condition = part_condition(table, part, prefix="s.")
     if table.is_snapshot or part == STATE_PART:
         where = f" WHERE {condition}" if condition else ""
         return f"SELECT {src}, {day} AS business_date FROM {source}{where}"
     if table.date_column:
-        dated, join = f"CAST(s.{_q(table.date_column)} AS DATE)", ""
+        dated, join = f"CAST(s.{quoted(table.date_column)} AS DATE)", ""
     else:  # TenderEntry: dated through its transaction
         dated = "t.d"
         join = (f' JOIN (SELECT "StoreID", "TransactionNumber", min(CAST("Time" AS DATE)) AS d '
@@ -228,7 +225,7 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable], ba
     """A fingerprint per date of ``days`` over the backup's rows of ``tables`` in ``part``."""
     sums = []
     for table in tables:
-        cols = ", ".join(_q(c) for c in table.column_names)
+        cols = ", ".join(quoted(c) for c in table.column_names)
         sums += [(table.raw_name, *found) for found in con.execute(
             f"SELECT business_date, count(*), sum(hash({cols})) "
             f"FROM ({_dated_rows(table, backup, part)}) "
@@ -276,7 +273,7 @@ def _replace(con: duckdb.DuckDBPyConnection, tables: Sequence[PosTable],
     if not days:
         return
     for table in tables:
-        cols = ", ".join(_q(c) for c in table.column_names)
+        cols = ", ".join(quoted(c) for c in table.column_names)
         condition = part_condition(table, part)
         only = f" AND {condition}" if condition else ""
         con.execute(f"DELETE FROM {raw_table(table)} "
