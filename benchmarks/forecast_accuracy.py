@@ -14,32 +14,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import DAGSTER_IMPORT, import_seconds
 
-from store_pipeline.forecast.backtest import (  # noqa: E402
+from store_pipeline.forecast.backtest import (
     ALL,
     accuracy,
     backtest_origins,
     backtest_rows,
 )
-from store_pipeline.forecast.demand import read_history  # noqa: E402
-from store_pipeline.forecast.features import HORIZON, origin_rows  # noqa: E402
-from store_pipeline.forecast.model import Forecast, fit_predict  # noqa: E402
-from store_pipeline.resources.warehouse import DuckDBWarehouse  # noqa: E402
-
-
-def import_seconds() -> float:
-    """Wall time of ``import dagster, dagster_dbt`` in a fresh interpreter."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import dagster, dagster_dbt"], check=True)
-    return time.perf_counter() - started
+from store_pipeline.forecast.demand import read_history
+from store_pipeline.forecast.features import HORIZON, origin_rows
+from store_pipeline.forecast.model import Forecast, fit_predict
+from store_pipeline.resources.warehouse import DuckDBWarehouse
 
 
 def autoets(panel, origin, calendar) -> Forecast:
@@ -89,7 +79,7 @@ def main() -> None:
         sys.exit(f"{first}..{last}: a backtest needs at least 8 weeks")
     with warehouse.reader() as fetch:
         history = read_history(fetch, last + timedelta(days=1), (last - first).days + 1)
-    reference = import_seconds()
+    [reference] = import_seconds(DAGSTER_IMPORT, 1)
     models = {"lightgbm": fit_predict}
     if not args.no_statsforecast:
         models["statsforecast_autoets"] = autoets

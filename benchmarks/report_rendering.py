@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -23,10 +22,9 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import common  # noqa: F401  (puts the repository on the import path)
 
-from store_pipeline.reports import (  # noqa: E402
+from store_pipeline.reports import (
     daily_sales,
     data,
     employee,
@@ -37,8 +35,8 @@ from store_pipeline.reports import (  # noqa: E402
     render_monthly_report,
     render_weekly_reports,
 )
-from store_pipeline.reports.parallel import render_batch, render_periods  # noqa: E402
-from store_pipeline.resources.warehouse import DuckDBWarehouse  # noqa: E402
+from store_pipeline.reports.parallel import render_batch, render_periods
+from store_pipeline.resources.warehouse import DuckDBWarehouse
 
 LOADING_MODULES = (data, daily_sales, employee, inventory, monthly)
 

@@ -24,12 +24,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import common  # noqa: F401  (puts the repository on the import path)
 
-from store_pipeline.reports import daily_sales, store_day  # noqa: E402
-from store_pipeline.reports.data import DAILY_SALES, DateBlocks  # noqa: E402
-from store_pipeline.resources.warehouse import DuckDBWarehouse  # noqa: E402
+from store_pipeline.reports import daily_sales, store_day
+from store_pipeline.reports.data import DAILY_SALES, DateBlocks
+from store_pipeline.resources.warehouse import DuckDBWarehouse
 
 REPEATS = 3
 

@@ -1,0 +1,100 @@
+"""What the benchmark scripts share: the repository on the import path, timed processes, the
+peak memory of a process tree, and Dagster's own import time (the yardstick of start-up)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+BIN = Path(sys.executable).parent
+DAGSTER_IMPORT = "import dagster, dagster_dbt"
+
+
+class PeakRss:
+    """Samples the summed memory of a process and its descendants: PSS, so that pages forked
+    workers share with their parent count once (RSS where PSS is unavailable)."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        tree, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += children.get(pid, [])
+        return tree
+
+    def _rss(self) -> int:
+        total = 0
+        for pid in self._tree():
+            try:
+                total += _pss(pid)
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of ``pid`` in bytes (its RSS when smaps_rollup is unreadable)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def timed_process(command: list[str], env: dict[str, str], log: Path) -> tuple[float, int]:
+    """Run ``command`` from the repository, output to ``log``; wall seconds and the peak PSS
+    bytes of its process tree. A failure stops the benchmark."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        sampler = PeakRss(process.pid)
+        code = process.wait()
+        peak = sampler.stop()
+    if code:
+        raise SystemExit(f"{' '.join(command)} failed: see {log}")
+    return time.perf_counter() - started, peak
+
+
+def import_seconds(code: str, repetitions: int) -> list[float]:
+    """Wall time of ``python -c code`` in fresh processes."""
+    times = []
+    for _ in range(repetitions):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - began)
+    return times
