@@ -30,18 +30,24 @@ def settings():
     return load_settings()
 
 
+def chain_config():
+    """The chain this module and test_report_figures build in the session's one data home
+    (whichever runs first builds it for both)."""
+    from store_pipeline.generator import GeneratorConfig
+
+    return GeneratorConfig(stores=3, days=DAYS, end_date=END, seed=11, closed_dates=(CLOSED,))
+
+
 @pytest.fixture(scope="module")
 def built(settings):
     """A 3-store chain generated and every asset materialised over its ten days."""
     from store_pipeline.definitions import defs
-    from store_pipeline.generator import GeneratorConfig, generate_chain
+    from store_pipeline.generator import generate_chain
     from store_pipeline.instance import get_instance
     from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
     from store_pipeline.runner import materialize_range
 
-    generate_chain(GeneratorConfig(stores=3, days=DAYS, end_date=END, seed=11,
-                                   closed_dates=(CLOSED,)),
-                   outbox=settings.outbox)
+    generate_chain(chain_config(), outbox=settings.outbox)
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
     instance = get_instance(settings)

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from store_pipeline.settings import Settings, load_settings
-from store_pipeline_tests.test_pipeline import DAYS, END, START
+from store_pipeline_tests.test_pipeline import DAYS, END, START, chain_config
 from store_pipeline_tests.test_reports import (
     figures,
     table_rows,
@@ -25,8 +25,6 @@ from store_pipeline_tests.test_reports import (
     tile_value,
 )
 
-SEED = 11
-STORES = 3
 CENT = Decimal("0.01")
 BASIS_POINT = Decimal("0.0001")
 TOP_PRODUCTS = 10
@@ -54,14 +52,13 @@ def home() -> Settings:
     if _is_built(settings):
         return settings
     from store_pipeline.definitions import defs
-    from store_pipeline.generator import GeneratorConfig, generate_chain
+    from store_pipeline.generator import generate_chain
     from store_pipeline.instance import get_instance
     from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
     from store_pipeline.runner import materialize_range
 
     if not _has_backups(settings):
-        generate_chain(GeneratorConfig(stores=STORES, days=DAYS, end_date=END, seed=SEED),
-                       outbox=settings.outbox)
+        generate_chain(chain_config(), outbox=settings.outbox)
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions}
     runs = materialize_range(defs(), partitions, START, END, get_instance(settings),
