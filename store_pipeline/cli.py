@@ -109,10 +109,12 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     """Write the pipeline-health report (runs, failures, missing partitions, freshness)."""
     from store_pipeline.definitions import defs
     from store_pipeline.instance import get_instance
+    from store_pipeline.notify.alert_log import AlertLog
     from store_pipeline.notify.health_page import write_health_report
 
     path = write_health_report(get_instance(settings), defs().resolve_asset_graph(),
-                               settings.reports)
+                               settings.reports,
+                               AlertLog(settings.home / "notifications" / "alerts.sqlite"))
     print(f"Pipeline health: {path}")
     return 0
 

@@ -24,6 +24,7 @@ def _build() -> dg.Definitions:
         daily_emails,
         monthly_emails,
         pipeline_health,
+        store_alerts,
         weekly_emails,
     )
     from store_pipeline.assets.reports import business_review, daily_reports, weekly_reports
@@ -43,7 +44,8 @@ def _build() -> dg.Definitions:
     load_environment()
     return dg.Definitions(
         assets=[pos_backup, raw_pos, store_dbt_models, csv_exports, daily_reports, weekly_reports,
-                business_review, daily_emails, weekly_emails, monthly_emails, pipeline_health,
+                business_review, daily_emails, weekly_emails, monthly_emails, store_alerts,
+                pipeline_health,
                 demand_forecast, forecast_backtest],
         jobs=[*JOBS, forecast_job],
         schedules=[*SCHEDULES, health_schedule, forecast_schedule],

@@ -12,12 +12,14 @@ from store_pipeline.assets.notifications import (
     daily_emails,
     monthly_emails,
     pipeline_health,
+    store_alerts,
     weekly_emails,
 )
 from store_pipeline.assets.reports import business_review, daily_reports, weekly_reports
 
 INGESTION = dg.AssetSelection.assets(pos_backup, raw_pos)
-ANALYTICS = dg.AssetSelection.assets(store_dbt_models, csv_exports, daily_reports, daily_emails)
+ANALYTICS = dg.AssetSelection.assets(store_dbt_models, csv_exports, daily_reports, daily_emails,
+                                     store_alerts)
 
 ingestion_job = dg.define_asset_job(
     "ingestion_job", selection=INGESTION,
@@ -25,8 +27,8 @@ ingestion_job = dg.define_asset_job(
 )
 analytics_job = dg.define_asset_job(
     "analytics_job", selection=ANALYTICS,
-    description="dbt build, CSV exports, daily reports and store managers' e-mails for the "
-                "business date.",
+    description="dbt build, CSV exports, daily reports, store managers' e-mails and store "
+                "alerts for the business date.",
 )
 daily_pipeline_job = dg.define_asset_job(
     "daily_pipeline_job", selection=INGESTION | ANALYTICS,

@@ -385,3 +385,52 @@ def test_forecast_assets_write_the_table_the_export_and_the_backtest_page(home):
     page = home / "reports" / "weekly" / week.isoformat() / "forecast_accuracy.html"
     assert "a backtest needs 8 weeks" in page.read_text()
     assert "wape" not in event.materialization.metadata
+
+
+# --- store alerts read from the marts -------------------------------------------------------
+
+def test_register_down_alerts_follow_the_first_sale_of_the_day(home):
+    from store_pipeline.notify.store_alerts import find_alerts
+    from store_pipeline.resources.warehouse import DuckDBWarehouse
+
+    first = _query(home, """
+        SELECT s.StoreCode AS store_code, min(hour(t."Time")) AS first_hour
+        FROM raw_pos."transaction" t
+        JOIN raw_pos.store s ON s.ID = t.StoreID AND s.business_date = t.business_date
+        WHERE t.Voided = 0 AND t.business_date = ? AND EXISTS (
+            SELECT 1 FROM raw_pos.transaction_entry e
+            WHERE e.StoreID = t.StoreID AND e.TransactionNumber = t.TransactionNumber
+              AND e.business_date = t.business_date AND e.Quantity > 0)
+        GROUP BY 1""", [END]).set_index("store_code").first_hour
+    hour = int(first.max())
+    with DuckDBWarehouse(path=str(home / "warehouse.duckdb")).reader() as fetch:
+        alerts = find_alerts(fetch, END, hour)
+    down = {a.store_code for a in alerts if a.kind == "register_down"}
+    assert down and down == set(first[first >= hour].index)
+    assert {a.kind for a in alerts} <= {"register_down", "refund_spike", "forecast_net_sales",
+                                       "forecast_transactions"}
+
+
+# --- customer segments --------------------------------------------------------------------------
+
+def test_customer_segments_count_every_loyalty_customer_once_a_month(home):
+    from store_pipeline.reports.monthly import segment_summary
+
+    segments = _query(home, "SELECT * FROM marts.rpt_customer_segments")
+    sales = _sales_transactions(home)
+    loyal = set(_query(home, "SELECT customer_id FROM marts.dim_customers "
+                             "WHERE is_loyalty_member = 1").customer_id)
+    sales = sales[sales.CustomerID.isin(loyal)].assign(business_date=lambda f: _as_date(
+        f.business_date))
+    first = sales.groupby("CustomerID").business_date.min()
+    assert len(segments) > 0 and set(segments.segment) <= {"new", "champions", "loyal",
+                                                           "at risk", "lapsed"}
+    for (start, as_of), rows in segments.groupby(["month_start_date", "as_of_date"]):
+        as_of, start = as_of.date() if hasattr(as_of, "date") else as_of, _as_date(
+            pd.Series([start]))[0]
+        bought = first[first <= as_of]
+        assert len(rows) == len(bought) == rows.customer_key.nunique()
+        assert (rows.segment == "new").sum() == (bought >= start).sum()
+        summary = segment_summary(rows).set_index("segment")
+        assert summary.customers.sum() == len(rows)
+        assert summary.net_sales.sum() == pytest.approx(rows.month_net_sales.astype(float).sum())

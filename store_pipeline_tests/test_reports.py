@@ -265,13 +265,14 @@ def make_fetch(tables: dict[str, pd.DataFrame], *, shuffle: bool = False):
     A table not in ``tables`` raises what DuckDB raises for a table that does not exist.
     """
 
-    def fetch(table: str, start: date, end: date) -> pd.DataFrame:
+    def fetch(table: str, start: date, end: date,
+              date_column: str = "business_date") -> pd.DataFrame:
         if table not in tables:
             raise duckdb.CatalogException(f"Catalog Error: Table with name {table} does not exist!")
         frame = tables[table]
         if frame.empty:
             return frame
-        rows = frame[(frame["business_date"] >= start) & (frame["business_date"] <= end)]
+        rows = frame[(frame[date_column] >= start) & (frame[date_column] <= end)]
         return rows.sample(frac=1, random_state=3) if shuffle else rows
 
     return fetch
@@ -624,6 +625,20 @@ def test_monthly_without_last_year_says_na(tables, tmp_path):
     recent["rpt_daily_sales"] = sales[sales["business_date"] >= date(2026, 1, 1)]
     page = render_monthly_report(make_fetch(recent), MONTH, tmp_path)[0].read_text()
     assert tile_deltas(page, "net_sales")[1] == ("na", "n/a")
+
+
+def test_monthly_counts_and_sales_by_customer_segment(tables, tmp_path):
+    segments = pd.DataFrame({
+        "month_start_date": [MONTH] * 4, "customer_key": ["a", "b", "c", "d"],
+        "segment": ["champions", "champions", "lapsed", "new"],
+        "month_net_sales": [120.5, 80.0, 0.0, 30.25], "net_sales_90d": [400.0, 300.0, 0.0, 30.25]})
+    page = render_monthly_report(make_fetch({**tables, "rpt_customer_segments": segments}),
+                                 MONTH, tmp_path)[0].read_text()
+    section = page[page.index("Loyalty customers by segment"):]
+    assert "200.50" in section and "700.00" in section  # the two champions
+    assert "50.0%" in section and "25.0%" in section
+    without = render_monthly_report(make_fetch(tables), MONTH, tmp_path)[0].read_text()
+    assert "No loyalty customer segments for this month." in without
 
 
 def test_pos_text_is_escaped_everywhere(rendered, tmp_path, tables):

@@ -1,12 +1,13 @@
 """E-mails after the reports (daily, weekly, monthly) and the pipeline-health report for IT."""
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
+from store_pipeline.notify.alert_log import AlertLog
 from store_pipeline.notify.config import Notifications
 from store_pipeline.notify.delivery import (
     Outcome,
@@ -26,6 +27,7 @@ from store_pipeline.notify.subscriptions import (
     Subscriber,
     with_role,
 )
+from store_pipeline.notify.webhook import AlertWebhook
 from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
 from store_pipeline.reports.data import Fetch
 from store_pipeline.resources.data_home import DataHome
@@ -50,6 +52,10 @@ class EmailConfig(dg.Config):
 
 def _ledger(data_home: DataHome) -> SentLedger:
     return SentLedger(Path(data_home.home) / "notifications" / "sent.sqlite")
+
+
+def alert_log(data_home: DataHome) -> AlertLog:
+    return AlertLog(Path(data_home.home) / "notifications" / "alerts.sqlite")
 
 
 def _email(context: dg.AssetExecutionContext, config: EmailConfig, role: str, plan: Plan,
@@ -127,6 +133,41 @@ def monthly_emails(context: dg.AssetExecutionContext, config: EmailConfig,
 
 
 @dg.asset(
+    key=["notifications", "store_alerts"],
+    deps=[dg.AssetKey(["marts", "rpt_daily_sales"]), dg.AssetKey(["marts", "rpt_hourly_sales"])],
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WAREHOUSE_POOL,
+    group_name="notifications",
+    kinds={"email"},
+    description="Store anomalies of the day (net sales or transactions outside the store-day "
+                "forecast, register down, refund spike), each e-mailed once to the store's "
+                "managers and IT operations and posted once to the alert webhook.",
+)
+def store_alerts(context: dg.AssetExecutionContext, config: EmailConfig, warehouse: Warehouse,
+                 data_home: DataHome, mailer: SmtpMailer, alert_webhook: AlertWebhook,
+                 notifications: Notifications) -> dg.MaterializeResult:
+    """Find the alerts of the run's days (a backfill: as ``range_policy`` says), log and send
+    them."""
+    from store_pipeline.notify.alert_sending import send_store_alerts
+    from store_pipeline.notify.store_alerts import find_alerts, register_down_hour
+
+    keys, _ = partitions_to_email(context.partition_keys, context.assets_def.partitions_def,
+                                  config.range_policy, datetime.now(UTC))
+    hour = register_down_hour()
+    with warehouse.reader(log=context.log.info) as fetch:
+        alerts = [a for key in keys for a in find_alerts(fetch, date.fromisoformat(key), hour)]
+    alert_log(data_home).record(alerts)
+    for alert in alerts:
+        context.log.warning(f"{alert.day} {alert.store_code} {alert.kind}: {alert.detail}")
+    outcome = send_store_alerts(alerts, notifications.subscribers(), mailer, alert_webhook,
+                                _ledger(data_home), config.resend, context.log.info)
+    context.log.info(outcome.summary())
+    return dg.MaterializeResult(metadata={**outcome.metadata(),
+                                          "alerts": dg.MetadataValue.int(len(alerts))})
+
+
+@dg.asset(
     key=["reports", "pipeline_health"],
     group_name="reports",
     kinds={"html"},
@@ -137,5 +178,6 @@ def pipeline_health(context: dg.AssetExecutionContext,
                     data_home: DataHome) -> dg.MaterializeResult:
     from store_pipeline.definitions import defs  # every asset of the code location (built once)
 
-    path = write_health_report(context.instance, defs().resolve_asset_graph(), data_home.reports)
+    path = write_health_report(context.instance, defs().resolve_asset_graph(), data_home.reports,
+                               alert_log(data_home))
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})

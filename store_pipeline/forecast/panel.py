@@ -109,7 +109,7 @@ def store_panel(stores_daily: pd.DataFrame, metric: str, origin: date) -> Panel:
     days = [first + timedelta(days=k) for k in range((origin - first).days)]
     table = table.reindex(columns=days)
     keys = table.index.to_frame(index=False).assign(sku=None, category=None)
-    values = table.to_numpy()
+    values = table.to_numpy(dtype=float, copy=True)
     values[~_open_mask(open_days(frame), keys.store_code, days)] = np.nan
     return Panel(keys=keys, days=days, values=values)
 

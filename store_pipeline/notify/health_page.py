@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from store_pipeline.notify.alert_log import AlertLog
 from store_pipeline.notify.catalog import watched_assets
 from store_pipeline.notify.content import Block, Para, Table, render_html
 from store_pipeline.notify.freshness import FAIL, PASS, UNKNOWN, WARN
 from store_pipeline.notify.health import Health, collect_health
+from store_pipeline.notify.store_alerts import StoreAlert
 from store_pipeline.reports import fmt
 from store_pipeline.reports.files import write_atomic
 from store_pipeline.reports.index import HEALTH, write_index
@@ -30,21 +33,22 @@ def _seconds(value: float | None) -> str:
 
 
 def write_health_report(instance: dg.DagsterInstance, asset_graph: Any,
-                        reports_dir: Path | str) -> Path:
-    """``<reports>/health.html`` from the instance's runs and the graph's assets, timed in the
-    chain's timezone; the reports index then links it."""
+                        reports_dir: Path | str, alert_log: AlertLog | None = None) -> Path:
+    """``<reports>/health.html`` from the instance's runs, the graph's assets and the store
+    alerts of the window, timed in the chain's timezone; the reports index then links it."""
     now = datetime.now(load_settings().tz)
     health = collect_health(instance, watched_assets(asset_graph), now)
-    path = write_atomic(Path(reports_dir) / HEALTH, health_page(health))
+    alerts = alert_log.since(health.since.date()) if alert_log else []
+    path = write_atomic(Path(reports_dir) / HEALTH, health_page(health, alerts))
     write_index(reports_dir)
     return path
 
 
-def health_page(health: Health) -> str:
-    """Runs, failures, partition gaps and freshness, most urgent first."""
+def health_page(health: Health, alerts: Sequence[StoreAlert] = ()) -> str:
+    """Runs, failures, partition gaps, freshness and store alerts, most urgent first."""
     subtitle = Para(f"Generated {_when(health.generated)}; runs since {_when(health.since)}.")
     blocks: list[Block] = [subtitle, *_runs(health), *_failures(health), *_gaps(health),
-                           *_freshness(health)]
+                           *_freshness(health), *_alerts(alerts)]
     return render_html(TITLE, TITLE, blocks)
 
 
@@ -86,3 +90,10 @@ def _freshness(health: Health) -> list[Block]:
                  for f in states)
     header = ("Asset", "State", "Deadline", "Last materialised")
     return [Para(f"Freshness: {counts}"), Table(header, rows)]
+
+
+def _alerts(alerts: Sequence[StoreAlert]) -> list[Block]:
+    if not alerts:
+        return [Para("Store alerts: none in the window.")]
+    rows = tuple((str(a.day), a.store_code, a.kind, a.detail) for a in alerts)
+    return [Para(f"Store alerts: {len(alerts)}"), Table(("Day", "Store", "Rule", "Found"), rows)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,18 +21,23 @@ CREATE TABLE IF NOT EXISTS sent (
 """
 
 
+@contextmanager
+def connect(path: Path, schema: str) -> Iterator[sqlite3.Connection]:
+    """A transaction on the SQLite file at ``path``, its table created by ``schema``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=30)) as con, con:
+        con.execute(schema)
+        yield con
+
+
 class SentLedger:
     """``<data home>/notifications/sent.sqlite``."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=30)) as con, con:
-            con.execute(_SCHEMA)
-            yield con
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, _SCHEMA)
 
     def was_sent(self, partition: str, recipient: str, report: str) -> bool:
         with self._connect() as con:

@@ -20,6 +20,7 @@ INVENTORY = "rpt_inventory_status"
 HOURLY_SALES = "rpt_hourly_sales"
 TENDER_MIX = "rpt_tender_mix"
 QUARANTINE = "qua_summary"
+SEGMENTS = "rpt_customer_segments"
 CASHIER_EXCEPTIONS = "rpt_cashier_exceptions"
 CASH_OVER_SHORT = "rpt_cash_over_short"
 REORDER = "rpt_reorder_suggestions"
@@ -29,7 +30,7 @@ BLOCK_DAYS = 32
 KEPT_BLOCKS = 6  # per table: a monthly review reads three months of a table, two blocks each
 # Thousands of rows a day: a query's fixed cost is a small share of their load, a block of them
 # would hold 100+ MiB, and the weekly inventory report reads one day of rpt_inventory_status.
-UNBLOCKED = frozenset({PRODUCTS, INVENTORY})
+UNBLOCKED = frozenset({PRODUCTS, INVENTORY, SEGMENTS})
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Table:
     key: tuple[str, ...]
     text: tuple[str, ...]
     dates: tuple[str, ...] = ("business_date",)
+    date_column: str = "business_date"  # the column a period selects on
 
 
 TABLES: dict[str, Table] = {
@@ -99,6 +101,14 @@ TABLES: dict[str, Table] = {
         key=("business_date", "store_code", "tender_type"),
         text=("store_code", "tender_type"),
     ),
+    SEGMENTS: Table(
+        columns=("month_start_date", "customer_key", "segment", "month_net_sales",
+                 "net_sales_90d"),
+        key=("month_start_date", "customer_key"),
+        text=("customer_key", "segment"),
+        dates=("month_start_date",),
+        date_column="month_start_date",
+    ),
     QUARANTINE: Table(
         columns=("business_date", "kind", "row_count"),
         key=("business_date", "kind"),
@@ -154,7 +164,9 @@ def load(fetch: Fetch, table: str, start: date, end: date | None = None) -> pd.D
     if isinstance(fetch, DateBlocks):
         return fetch(table, start, end or start)
     spec = TABLES[table]
-    frame = pd.DataFrame(fetch(table, start, end or start)).reindex(columns=list(spec.columns))
+    by = () if spec.date_column == "business_date" else (spec.date_column,)
+    frame = pd.DataFrame(fetch(table, start, end or start, *by)).reindex(
+        columns=list(spec.columns))
     for column in spec.columns:
         values = frame[column]
         if column in spec.text:

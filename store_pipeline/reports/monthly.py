@@ -13,8 +13,10 @@ from store_pipeline.reports.data import (
     DAILY_SALES,
     EMPLOYEE_HOURS,
     PRODUCTS,
+    SEGMENTS,
     Fetch,
     load,
+    load_optional,
     month_bounds,
     previous_month,
     same_month_last_year,
@@ -34,7 +36,7 @@ from store_pipeline.reports.tiles import kpi_tiles
 
 NAME = "business_review"
 SOURCES = (DAILY_SALES, EMPLOYEE_HOURS, PRODUCTS)
-READS = SOURCES  # the marts the page reads: its assets' lineage
+READS = (*SOURCES, SEGMENTS)  # the marts the page reads: its assets' lineage
 DESCRIPTIONS = {"store_code": ("store_name", "region"), "region": ()}
 
 
@@ -82,6 +84,7 @@ def build(fetch: Fetch, month_start: date) -> str:
             _region_chart(regions),
             section("Store ranking", _ranking_table(stores), wide=True),
             _category_mix(load(fetch, PRODUCTS, month.first, month.last)),
+            _segments(load_optional(fetch, SEGMENTS, month.first)),
         ),
     ])
     subtitle = (
@@ -248,3 +251,30 @@ def _category_mix(products: pd.DataFrame) -> str:
         hovertemplate=HOVER,
     )
     return section(heading, fragment(fig, "category-mix", height=420), wide=True)
+
+
+SEGMENT_ORDER = ("champions", "loyal", "new", "at risk", "lapsed")
+
+
+def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
+    """Loyalty customers, their share, the month's and 90 days' net sales per segment."""
+    summary = (segments.groupby("segment")
+               .agg(customers=("customer_key", "size"), net_sales=("month_net_sales", "sum"),
+                    net_sales_90d=("net_sales_90d", "sum"))
+               .reindex(SEGMENT_ORDER).fillna(0.0).reset_index())
+    summary["share"] = summary["customers"] / max(len(segments), 1)
+    return summary
+
+
+def _segments(segments: pd.DataFrame | None) -> str:
+    """Counts and sales by RFM segment (rpt_customer_segments)."""
+    heading = "Loyalty customers by segment"
+    if segments is None or segments.empty:
+        return section(heading, remark("No loyalty customer segments for this month."))
+    return section(heading, table(segment_summary(segments), [
+        Column("segment", "Segment"),
+        Column("customers", "Customers", fmt.count, numeric=True),
+        Column("share", "Share", fmt.pct, numeric=True),
+        Column("net_sales", "Net sales this month", fmt.money, numeric=True),
+        Column("net_sales_90d", "Net sales, 90 days", fmt.money, numeric=True),
+    ]))
