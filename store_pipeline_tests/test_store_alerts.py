@@ -72,6 +72,11 @@ def test_sales_far_above_the_same_weekdays_fall_outside_the_interval():
     assert forecast_alerts(ordinary, DAY - timedelta(days=1)) == []
 
 
+def test_the_chains_first_day_has_no_history_and_no_forecast_alert():
+    first = _daily().business_date.min()
+    assert forecast_alerts(_daily(), first) == []
+
+
 def test_no_sale_before_the_configured_hour_is_a_register_down():
     daily, hourly = _daily(), _hourly()
     assert [a.store_code for a in register_down_alerts(daily, hourly, DAY, 11)] == ["S002"]
