@@ -106,7 +106,7 @@ def store_panel(stores_daily: pd.DataFrame, metric: str, origin: date) -> Panel:
     table = frame.pivot_table(index="store_code", columns="business_date", values=metric,
                               aggfunc="sum").astype(float)
     first = frame.business_date.min()
-    days = [first + timedelta(days=k) for k in range((origin - first).days)]
+    days = [] if frame.empty else [first + timedelta(days=k) for k in range((origin - first).days)]
     table = table.reindex(columns=days)
     keys = table.index.to_frame(index=False).assign(sku=None, category=None)
     values = table.to_numpy(dtype=float, copy=True)

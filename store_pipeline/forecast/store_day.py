@@ -28,8 +28,6 @@ def store_day_interval(stores_daily: pd.DataFrame, metric: str, day: date) -> pd
     ``day`` from the rows before it; stores with too little history are left out."""
     import numpy as np
 
-    if not (stores_daily.business_date < day).any():  # the chain's first day: no history
-        return stores_daily[["store_code"]].iloc[:0].assign(expected=[], lower=[], upper=[])
     panel = store_panel(stores_daily, metric, day)
     if not panel.days:
         return panel.keys[["store_code"]].assign(expected=[], lower=[], upper=[])
