@@ -114,7 +114,7 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
 
     path = write_health_report(get_instance(settings), defs().resolve_asset_graph(),
                                settings.reports,
-                               AlertLog(settings.home / "notifications" / "alerts.sqlite"))
+                               AlertLog.of_home(settings.home))
     print(f"Pipeline health: {path}")
     return 0
 

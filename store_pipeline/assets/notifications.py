@@ -55,7 +55,7 @@ def _ledger(data_home: DataHome) -> SentLedger:
 
 
 def alert_log(data_home: DataHome) -> AlertLog:
-    return AlertLog(Path(data_home.home) / "notifications" / "alerts.sqlite")
+    return AlertLog.of_home(data_home.home)
 
 
 def _email(context: dg.AssetExecutionContext, config: EmailConfig, role: str, plan: Plan,

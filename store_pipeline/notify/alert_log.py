@@ -26,6 +26,11 @@ class AlertLog:
     def __init__(self, path: Path | str):
         self.path = Path(path)
 
+    @classmethod
+    def of_home(cls, home: Path | str) -> AlertLog:
+        """The data home's alert log."""
+        return cls(Path(home) / "notifications" / "alerts.sqlite")
+
     def record(self, alerts: Iterable[StoreAlert]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with connect(self.path, _SCHEMA) as con:
