@@ -26,7 +26,7 @@ lint: install
 
 # Compile every model, test and snapshot for SQL Server (no server needed) and check the T-SQL.
 tsql-check: install
-	$(RUN) python -m store_pipeline.portability
+	$(RUN) python -m store_pipeline.lib.portability
 
 # dbt's documentation site (models, columns, tests, exposures, lineage) on http://127.0.0.1:8081;
 # column types come from the warehouse (`make demo` fills it).

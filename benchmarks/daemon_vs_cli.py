@@ -31,8 +31,8 @@ from pathlib import Path
 import dagster as dg
 from common import BIN, DAGSTER_IMPORT, REPO, import_seconds
 
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.instance import write_instance_config
+from store_pipeline.instance.config import write_instance_config
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline_tests.processes import (
     LAUNCH_BACKFILL,
     LAUNCH_RUN,

@@ -45,15 +45,15 @@ import dagster as dg
 import duckdb
 from common import BIN, DAGSTER_IMPORT, REPO, import_seconds, timed_process
 
-from store_pipeline.csv_export import EXPORTS, CopyExporter
-from store_pipeline.forecast_tables import DEMAND_FORECAST, SCHEMA
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.ingest.restore import dates_between, land_snapshots
-from store_pipeline.pos_schema import snapshot_file_name
-from store_pipeline.resources.warehouse import (
+from store_pipeline.defs.resources.warehouse import (
     LANDING_DATES_PER_TRANSACTION,
     DuckDBWarehouse,
 )
+from store_pipeline.lib.csv_export import EXPORTS, CopyExporter
+from store_pipeline.lib.forecast_tables import DEMAND_FORECAST, SCHEMA
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
+from store_pipeline.lib.ingest.landing import dates_between, land_snapshots
+from store_pipeline.lib.pos_schema import snapshot_file_name
 
 RESULTS = REPO / "benchmarks" / "results"
 DBT_DIR = REPO / "store_pipeline_dbt"
@@ -227,7 +227,7 @@ def render_alone(warehouse_file: Path, chain: Chain) -> dict:
     over a built warehouse, a worker process per core as in the pipeline."""
     from report_rendering import periods
 
-    from store_pipeline.reports.parallel import render_periods
+    from store_pipeline.lib.reports.parallel import render_periods
 
     warehouse = DuckDBWarehouse(path=str(warehouse_file))
     seconds, pages = {}, 0

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/forecast_accuracy.py WAREHOUSE [--no-statsforecast]
 
-Runs the rolling-origin backtest (store_pipeline.forecast.backtest) over the warehouse's marts
+Runs the rolling-origin backtest (store_pipeline.lib.forecast.backtest) over the warehouse's marts
 for the LightGBM model and, unless ``--no-statsforecast``, for statsforecast's AutoETS (weekly
 season) on the same series and origins; both are scored against the weekly seasonal-naive
 forecast. Prints the overall accuracy table, WAPE per store, and each model's fit time per
@@ -20,16 +20,16 @@ from datetime import timedelta
 
 from common import DAGSTER_IMPORT, import_seconds
 
-from store_pipeline.forecast.backtest import (
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.forecast.backtest import (
     ALL,
     accuracy,
     backtest_origins,
     backtest_rows,
 )
-from store_pipeline.forecast.demand import read_history
-from store_pipeline.forecast.features import HORIZON, origin_rows
-from store_pipeline.forecast.model import Forecast, fit_predict
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.forecast.demand import read_history
+from store_pipeline.lib.forecast.features import HORIZON, origin_rows
+from store_pipeline.lib.forecast.model import Forecast, fit_predict
 
 
 def autoets(panel, origin, calendar) -> Forecast:

@@ -15,7 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from store_pipeline.generator import GeneratorConfig, build_world, generate_chain, simulate
+from store_pipeline.lib.generator import GeneratorConfig, build_world, generate_chain, simulate
 
 
 def _report(label: str, lines: int, seconds: float) -> None:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import common  # noqa: F401  (puts the repository on the import path)
 
-from store_pipeline.reports import (
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.reports import (
     daily_sales,
     data,
     employee,
@@ -35,8 +36,7 @@ from store_pipeline.reports import (
     render_monthly_report,
     render_weekly_reports,
 )
-from store_pipeline.reports.parallel import render_batch, render_periods
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.reports.parallel import render_batch, render_periods
 
 LOADING_MODULES = (data, daily_sales, employee, inventory, monthly)
 

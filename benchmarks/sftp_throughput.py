@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from store_pipeline.resources.sftp import SftpOutbox
+from store_pipeline.defs.resources.sftp import SftpOutbox
 from store_pipeline_tests.sshd_server import SshdFacts, running_sshd
 
 NAME = "pos_20250101.bak"

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import common  # noqa: F401  (puts the repository on the import path)
 
-from store_pipeline.reports import daily_sales, store_day
-from store_pipeline.reports.data import DAILY_SALES, DateBlocks
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.reports import daily_sales, store_day
+from store_pipeline.lib.reports.data import DAILY_SALES, DateBlocks
 
 REPEATS = 3
 

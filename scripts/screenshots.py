@@ -25,8 +25,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from store_pipeline.instance import ensure_dagster_home
-from store_pipeline.settings import Settings, load_settings
+from store_pipeline.instance.config import ensure_dagster_home
+from store_pipeline.lib.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

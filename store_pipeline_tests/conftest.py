@@ -15,7 +15,7 @@ os.environ.update({
     "DAGSTER_HOME": str(_HOME / "dagster_home"),
 })
 
-from store_pipeline.instance import ensure_dagster_home  # noqa: E402
-from store_pipeline.settings import load_settings  # noqa: E402
+from store_pipeline.instance.config import ensure_dagster_home  # noqa: E402
+from store_pipeline.lib.settings import load_settings  # noqa: E402
 
 ensure_dagster_home(load_settings())

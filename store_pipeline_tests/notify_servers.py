@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from store_pipeline.notify.smtp import SmtpMailer
+from store_pipeline.defs.resources.smtp import SmtpMailer
 
 HOST = "127.0.0.1"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from store_pipeline.ingest import tsql, tsql_landing
-from store_pipeline.pos_schema import POS_TABLES, TEXT
+from store_pipeline.lib.ingest import tsql, tsql_landing
+from store_pipeline.lib.pos_schema import POS_TABLES, TEXT
 
 D = date(2026, 3, 10)
 PREFIX = "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]"

@@ -16,10 +16,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.generator.arrivals import ARRIVALS_MANIFEST, REISSUED_FOLDER
-from store_pipeline.ingest.restore import land_snapshots, landed_dates
-from store_pipeline.pos_schema import POS_TABLES, snapshot_file_name
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
+from store_pipeline.lib.generator.arrivals import ARRIVALS_MANIFEST, REISSUED_FOLDER
+from store_pipeline.lib.ingest.landing import land_snapshots, landed_dates
+from store_pipeline.lib.pos_schema import POS_TABLES, snapshot_file_name
 
 END = date(2026, 3, 14)
 CLOSED = date(2026, 3, 8)

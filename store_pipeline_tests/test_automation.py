@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from store_pipeline.automation import Landing, plan_rebuilds
-from store_pipeline.partitions import daily_partitions, weekly_partitions
-from store_pipeline.rebuild import dependent_dates, rebuild_ranges
-from store_pipeline.runner import DEPENDENTS_HANDLED_TAG, RANGE_END_TAG, RANGE_START_TAG
-from store_pipeline.schedules import analytics_deadline_skip, analytics_schedule
-from store_pipeline.sensors import landed_data_sensor, period_reports_sensor
+from store_pipeline.cli.runner import DEPENDENTS_HANDLED_TAG, RANGE_END_TAG, RANGE_START_TAG
+from store_pipeline.defs.automation import Landing, plan_rebuilds
+from store_pipeline.defs.operations.schedules import analytics_deadline_skip, analytics_schedule
+from store_pipeline.defs.operations.sensors import landed_data_sensor
+from store_pipeline.defs.partitions import daily_partitions, weekly_partitions
+from store_pipeline.defs.reports.sensors import period_reports_sensor
+from store_pipeline.lib.rebuild import dependent_dates, rebuild_ranges
 
 D = date(2026, 3, 10)
 NY = ZoneInfo("America/New_York")
@@ -69,8 +70,8 @@ def test_a_change_reaches_the_trailing_windows_and_the_same_day_a_year_later():
 def test_the_lookbacks_match_the_dbt_project():
     import yaml
 
-    from store_pipeline.assets.dbt import DBT_PROJECT_DIR
-    from store_pipeline.rebuild import LONGEST_LOOKBACK_DAYS, SAME_DAY_LAST_YEAR_DAYS
+    from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+    from store_pipeline.lib.rebuild import LONGEST_LOOKBACK_DAYS, SAME_DAY_LAST_YEAR_DAYS
 
     variables = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
     # Dates a figure of date X reads: X - 59 .. X (dead stock), X - 27 .. X (trailing) and

@@ -9,7 +9,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from store_pipeline.settings import load_settings
+from store_pipeline.lib.settings import load_settings
 from store_pipeline_tests.processes import REPO, free_port, start, wait_for, webserver_up
 
 BIN = Path(sys.executable).parent

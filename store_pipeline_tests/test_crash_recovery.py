@@ -20,8 +20,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.instance import write_instance_config
+from store_pipeline.instance.config import write_instance_config
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline_tests.processes import BIN, REPO, environment, start, wait_for
 
 START, END = date(2026, 3, 1), date(2026, 3, 5)

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store_pipeline.csv_export import CopyExporter, Export, write_rows_days, write_rows_export
+from store_pipeline.lib.csv_export import CopyExporter, Export, write_rows_days, write_rows_export
 
 D = date(2026, 3, 10)
 EXPORT = Export("daily_sales_summary", "rpt_daily_sales", ("store_code",))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.instance import write_instance_config
+from store_pipeline.instance.config import write_instance_config
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline_tests.processes import dagster_cli, environment, start_services, wait_for
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 

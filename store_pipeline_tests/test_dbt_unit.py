@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from store_pipeline.assets.dbt import DBT_PROJECT_DIR
-from store_pipeline.ingest.restore import create_raw_tables
+from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+from store_pipeline.lib.ingest.landing import create_raw_tables
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 

@@ -12,7 +12,8 @@ import pytest
 from dagster._core.events import EngineEventData
 from dagster._core.launcher import WorkerStatus
 
-from store_pipeline.dead_runs import (
+from store_pipeline.instance.config import write_instance_config
+from store_pipeline.instance.dead_runs import (
     HOST_TAG,
     PID_TAG,
     RunProcess,
@@ -21,8 +22,7 @@ from store_pipeline.dead_runs import (
     is_alive,
     process_tags,
 )
-from store_pipeline.instance import write_instance_config
-from store_pipeline.run_launcher import HostRunLauncher
+from store_pipeline.internals.run_launcher import HostRunLauncher
 
 POOL = "warehouse"
 

@@ -73,7 +73,7 @@ def test_only_incremental_dbt_models_are_daily_partitioned():
 
     from dagster_dbt import get_asset_key_for_model
 
-    from store_pipeline.assets.dbt import dbt_project, store_dbt_models
+    from store_pipeline.defs.dbt.assets import dbt_project, store_dbt_models
 
     manifest = json.loads(dbt_project.manifest_path.read_text())
     graph = defs().resolve_asset_graph()

@@ -17,11 +17,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from store_pipeline.cli import main
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.generator.dirty import KINDS, MANIFEST_NAME, read_manifest
-from store_pipeline.ingest.restore import land_snapshot
-from store_pipeline.pos_schema import POS_TABLES, snapshot_file_name
+from store_pipeline.cli.main import main
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
+from store_pipeline.lib.generator.dirty import KINDS, MANIFEST_NAME, read_manifest
+from store_pipeline.lib.ingest.landing import land_snapshot
+from store_pipeline.lib.pos_schema import POS_TABLES, snapshot_file_name
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "store_pipeline_dbt"

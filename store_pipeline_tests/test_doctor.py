@@ -19,8 +19,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from store_pipeline.doctor import Finding, collect_findings, run_doctor
-from store_pipeline.resources.mssql import SqlServerConfigError, SqlServerWarehouse
+from store_pipeline.cli.doctor import Finding, collect_findings, run_doctor
+from store_pipeline.defs.resources.mssql import SqlServerConfigError, SqlServerWarehouse
 from store_pipeline_tests.postgres_server import postgres_fixtures
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
-from store_pipeline.event_log import BatchingSqliteEventLogStorage
-from store_pipeline.instance import POSTGRES_URL_ENV, instance_config, write_instance_config
-from store_pipeline.runner import RANGE_END_TAG, RANGE_START_TAG
+from store_pipeline.cli.runner import RANGE_END_TAG, RANGE_START_TAG
+from store_pipeline.instance.config import POSTGRES_URL_ENV, instance_config, write_instance_config
+from store_pipeline.internals.event_log import BatchingSqliteEventLogStorage
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-02-01")
 KEYS = DAYS.get_partition_keys()
@@ -157,7 +157,8 @@ def test_commits_are_not_flushed_to_disk_one_by_one(dagster_home):
 
 
 # The SqliteEventLogStorage methods the batching storage overrides or calls, as of Dagster
-# 1.13.27: a Dagster upgrade that changes one needs store_pipeline/event_log.py looked at again.
+# 1.13.27: a Dagster upgrade that changes one needs store_pipeline/internals/event_log.py looked
+# at again.
 DAGSTER_METHODS = {
     "__init__": "(self, base_dir: str, inst_data: dagster._serdes.config_class."
                 "ConfigurableClassData | None = None)",

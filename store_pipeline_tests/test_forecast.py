@@ -11,12 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from store_pipeline.forecast.backtest import ALL, accuracy, backtest_origins, backtest_rows, overall
-from store_pipeline.forecast.demand import History, forecast_demand
-from store_pipeline.forecast.export import write_forecast_export
-from store_pipeline.forecast.features import Calendar, origin_rows
-from store_pipeline.forecast.panel import build_panel, open_days
-from store_pipeline.forecast_tables import DEMAND_FORECAST
+from store_pipeline.lib.forecast.backtest import (
+    ALL,
+    accuracy,
+    backtest_origins,
+    backtest_rows,
+    overall,
+)
+from store_pipeline.lib.forecast.demand import History, forecast_demand
+from store_pipeline.lib.forecast.export import write_forecast_export
+from store_pipeline.lib.forecast.features import Calendar, origin_rows
+from store_pipeline.lib.forecast.panel import build_panel, open_days
+from store_pipeline.lib.forecast_tables import DEMAND_FORECAST
 
 FIRST = date(2026, 1, 5)  # a Monday
 WEEKDAY = np.array([0.8, 0.8, 0.9, 1.0, 1.2, 1.6, 0.7])
@@ -146,7 +152,7 @@ def test_forecast_table_rows_and_export(tmp_path):
 def test_a_forecast_replaces_only_its_own_week_in_the_warehouse(tmp_path):
     import duckdb
 
-    from store_pipeline.resources.warehouse import DuckDBWarehouse
+    from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
 
     warehouse = DuckDBWarehouse(path=str(tmp_path / "warehouse.duckdb"))
     row = [FIRST, "S1", None, "Snacks", FIRST, Decimal("1.50"), Decimal("0.00"), Decimal("3.00")]

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from store_pipeline.generator import GeneratorConfig, build_world, generate_chain
-from store_pipeline.generator.arrivals import ARRIVALS_MANIFEST, REISSUED_FOLDER
-from store_pipeline.generator.reference import DEPARTMENTS
-from store_pipeline.generator.sampling import RowSampler
-from store_pipeline.generator.snapshot import write_snapshot
-from store_pipeline.pos_schema import POS_TABLES, TENDER_TYPES, snapshot_file_name
+from store_pipeline.lib.generator import GeneratorConfig, build_world, generate_chain
+from store_pipeline.lib.generator.arrivals import ARRIVALS_MANIFEST, REISSUED_FOLDER
+from store_pipeline.lib.generator.reference import DEPARTMENTS
+from store_pipeline.lib.generator.sampling import RowSampler
+from store_pipeline.lib.generator.snapshot import write_snapshot
+from store_pipeline.lib.pos_schema import POS_TABLES, TENDER_TYPES, snapshot_file_name
 
 CONFIG = GeneratorConfig(stores=2, days=21, end_date=date(2026, 3, 15), seed=7,
                          retention_days=7, transactions_per_store_day=150, items=200,

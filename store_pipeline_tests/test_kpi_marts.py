@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from dateutil.easter import easter
 
-from store_pipeline.assets.dbt import DBT_PROJECT_DIR
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.ingest.restore import land_snapshot
+from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
+from store_pipeline.lib.ingest.landing import land_snapshot
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 END = date(2026, 3, 10)
@@ -360,9 +360,13 @@ def test_rebuilding_a_window_changes_no_new_mart(home):
 def test_forecast_assets_write_the_table_the_export_and_the_backtest_page(home):
     import dagster as dg
 
-    from store_pipeline.assets.forecasts import BACKTEST_KEY, demand_forecast, forecast_backtest
-    from store_pipeline.resources.data_home import DataHome
-    from store_pipeline.resources.warehouse import DuckDBWarehouse
+    from store_pipeline.defs.forecasts.assets import (
+        BACKTEST_KEY,
+        demand_forecast,
+        forecast_backtest,
+    )
+    from store_pipeline.defs.resources.data_home import DataHome
+    from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
 
     week = date(2026, 3, 9)  # a Monday: history up to Sunday 8 March
     result = dg.materialize(
@@ -390,8 +394,8 @@ def test_forecast_assets_write_the_table_the_export_and_the_backtest_page(home):
 # --- store alerts read from the marts -------------------------------------------------------
 
 def test_register_down_alerts_follow_the_first_sale_of_the_day(home):
-    from store_pipeline.notify.store_alerts import find_alerts
-    from store_pipeline.resources.warehouse import DuckDBWarehouse
+    from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+    from store_pipeline.lib.notify.store_alerts import find_alerts
 
     first = _query(home, """
         SELECT s.StoreCode AS store_code, min(hour(t."Time")) AS first_hour
@@ -414,7 +418,7 @@ def test_register_down_alerts_follow_the_first_sale_of_the_day(home):
 # --- customer segments --------------------------------------------------------------------------
 
 def test_customer_segments_count_every_loyalty_customer_once_a_month(home):
-    from store_pipeline.reports.monthly import segment_summary
+    from store_pipeline.lib.reports.monthly import segment_summary
 
     segments = _query(home, "SELECT * FROM marts.rpt_customer_segments")
     sales = _sales_transactions(home)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from store_pipeline.resources.outbox import LocalOutbox, TransferError
+from store_pipeline.defs.resources.outbox import LocalOutbox, TransferError
 
 
 def _backups(outbox: Path, count: int) -> list[str]:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from store_pipeline.doctor import collect_findings
-from store_pipeline.ingest import mssql_restore, tsql, tsql_landing
-from store_pipeline.ingest.files import business_date_of
-from store_pipeline.ingest.restore import LandedDate, RestoreError
-from store_pipeline.pos_schema import POS_TABLES
-from store_pipeline.resources.mssql import SqlServerWarehouse
+from store_pipeline.cli.doctor import collect_findings
+from store_pipeline.defs.resources.mssql import SqlServerWarehouse
+from store_pipeline.lib.ingest import mssql_restore, tsql, tsql_landing
+from store_pipeline.lib.ingest.files import business_date_of
+from store_pipeline.lib.ingest.landing import LandedDate, RestoreError
+from store_pipeline.lib.pos_schema import POS_TABLES
 
 _NEEDED = ("STORE_PIPELINE_MSSQL_SERVER", "STORE_PIPELINE_MSSQL_TEST_BACKUP")
 _MISSING = [var for var in _NEEDED if not os.environ.get(var)]

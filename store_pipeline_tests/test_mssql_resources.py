@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store_pipeline.csv_export import CopyExporter, Export
-from store_pipeline.ingest import tsql, tsql_landing
-from store_pipeline.ingest.restore import RestoreError
-from store_pipeline.pos_schema import POS_TABLES
-from store_pipeline.resources.mssql import SqlServerWarehouse
+from store_pipeline.defs.resources.mssql import SqlServerWarehouse
+from store_pipeline.lib.csv_export import CopyExporter, Export
+from store_pipeline.lib.ingest import tsql, tsql_landing
+from store_pipeline.lib.ingest.landing import RestoreError
+from store_pipeline.lib.pos_schema import POS_TABLES
 from store_pipeline_tests.sqlserver_double import (
     D,
     Mart,
@@ -195,8 +195,8 @@ class _RecordingCursor:
 def test_forecast_rows_replace_their_week_in_one_transaction():
     import pandas as pd
 
-    from store_pipeline.forecast_tables import DEMAND_FORECAST
-    from store_pipeline.resources.mssql import replace_forecast_rows
+    from store_pipeline.defs.resources.mssql import replace_forecast_rows
+    from store_pipeline.lib.forecast_tables import DEMAND_FORECAST
 
     frame = pd.DataFrame([(D, "S001", None, "Snacks", D, Decimal("1.50"), Decimal("0.00"),
                            Decimal("3.00"))], columns=DEMAND_FORECAST.column_names)

@@ -10,17 +10,17 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from store_pipeline import monitoring
-from store_pipeline.assets.ingestion import pos_backup, raw_pos
-from store_pipeline.jobs import ingestion_job
-from store_pipeline.monitoring import freshness_alert, it_failure_alert
-from store_pipeline.notify.alerts import AlertError, freshness_email, send_alert
-from store_pipeline.notify.config import Notifications
-from store_pipeline.notify.freshness import FAIL, PASS, UNKNOWN, Freshness, evaluate
-from store_pipeline.notify.webhook import AlertWebhook
-from store_pipeline.resources.data_home import DataHome
-from store_pipeline.resources.outbox import LocalOutbox
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.defs.ingestion.assets import pos_backup, raw_pos
+from store_pipeline.defs.ingestion.jobs import ingestion_job
+from store_pipeline.defs.operations import sensors as monitoring
+from store_pipeline.defs.operations.alerts import AlertError, freshness_email, send_alert
+from store_pipeline.defs.operations.sensors import freshness_alert, it_failure_alert
+from store_pipeline.defs.resources.data_home import DataHome
+from store_pipeline.defs.resources.notifications import Notifications
+from store_pipeline.defs.resources.outbox import LocalOutbox
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.defs.resources.webhook import AlertWebhook
+from store_pipeline.internals.freshness import FAIL, PASS, UNKNOWN, Freshness, evaluate
 from store_pipeline_tests.notify_servers import (
     SmtpServer,
     free_port,

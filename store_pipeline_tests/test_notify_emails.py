@@ -12,15 +12,15 @@ import dagster as dg
 import duckdb
 import pytest
 
-from store_pipeline.assets.notifications import daily_emails, monthly_emails, weekly_emails
-from store_pipeline.notify.config import Notifications
-from store_pipeline.notify.delivery import partitions_to_email
-from store_pipeline.notify.smtp import MailError
-from store_pipeline.partitions import daily_partitions, weekly_partitions
-from store_pipeline.reports.page import page
-from store_pipeline.resources.data_home import DataHome
-from store_pipeline.resources.warehouse import DuckDBWarehouse
-from store_pipeline.runner import RANGE_END_TAG, RANGE_START_TAG
+from store_pipeline.cli.runner import RANGE_END_TAG, RANGE_START_TAG
+from store_pipeline.defs.notifications.assets import daily_emails, monthly_emails, weekly_emails
+from store_pipeline.defs.notifications.delivery import partitions_to_email
+from store_pipeline.defs.partitions import daily_partitions, weekly_partitions
+from store_pipeline.defs.resources.data_home import DataHome
+from store_pipeline.defs.resources.notifications import Notifications
+from store_pipeline.defs.resources.smtp import MailError
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.reports.page import page
 from store_pipeline_tests.notify_servers import (
     SmtpServer,
     self_signed_cert,
@@ -292,7 +292,7 @@ def test_starttls_with_a_login_and_the_password_never_logged(home, tmp_path, cap
 
 
 def test_mail_settings_come_from_the_environment(monkeypatch):
-    from store_pipeline.notify.smtp import SmtpMailer
+    from store_pipeline.defs.resources.smtp import SmtpMailer
 
     monkeypatch.setenv("STORE_PIPELINE_SMTP_HOST", "mail.example.com")
     monkeypatch.setenv("STORE_PIPELINE_SMTP_PORT", "587")

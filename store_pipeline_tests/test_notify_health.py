@@ -10,14 +10,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from store_pipeline.assets.ingestion import pos_backup, raw_pos
-from store_pipeline.assets.notifications import pipeline_health
-from store_pipeline.jobs import health_job, ingestion_job
-from store_pipeline.notify.catalog import watched_assets
-from store_pipeline.notify.health import collect_health
-from store_pipeline.resources.data_home import DataHome
-from store_pipeline.resources.outbox import LocalOutbox
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.defs.ingestion.assets import pos_backup, raw_pos
+from store_pipeline.defs.ingestion.jobs import ingestion_job
+from store_pipeline.defs.operations.assets import pipeline_health
+from store_pipeline.defs.operations.catalog import watched_assets
+from store_pipeline.defs.operations.health import collect_health
+from store_pipeline.defs.operations.jobs import health_job
+from store_pipeline.defs.resources.data_home import DataHome
+from store_pipeline.defs.resources.outbox import LocalOutbox
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
 
 DAYS = ("2026-01-05", "2026-01-06", "2026-01-07")
 OUTBOX = "out<b>box&co"  # shows up in the error message: the page must escape it
@@ -26,7 +27,7 @@ OUTBOX = "out<b>box&co"  # shows up in the error message: the page must escape i
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[tuple[dg.DagsterInstance, dg.Definitions, Path]]:
     """Ingestion of three days whose middle backup is missing: two successes, one failure."""
-    from store_pipeline.generator import GeneratorConfig, generate_chain
+    from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 
     home = tmp_path_factory.mktemp("health")
     outbox = home / OUTBOX
@@ -79,8 +80,8 @@ def test_the_health_asset_writes_an_escaped_page(world):
 
 
 def test_the_health_command_writes_the_report(capsys):
-    from store_pipeline.cli import main
-    from store_pipeline.settings import load_settings
+    from store_pipeline.cli.main import main
+    from store_pipeline.lib.settings import load_settings
 
     assert main(["health"]) == 0
     path = load_settings().reports / "health.html"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store_pipeline.notify.subscriptions import (
+from store_pipeline.lib.notify.subscriptions import (
     SubscriptionError,
     load_subscriptions,
     unknown_scope,

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store_pipeline.settings import load_settings
+from store_pipeline.lib.settings import load_settings
 from store_pipeline_tests.contracts import EXPORT_COLUMNS
 
 END = date(2026, 3, 10)
@@ -33,7 +33,7 @@ def settings():
 def chain_config():
     """The chain this module and test_report_figures build in the session's one data home
     (whichever runs first builds it for both)."""
-    from store_pipeline.generator import GeneratorConfig
+    from store_pipeline.lib.generator import GeneratorConfig
 
     return GeneratorConfig(stores=3, days=DAYS, end_date=END, seed=11, closed_dates=(CLOSED,))
 
@@ -41,11 +41,15 @@ def chain_config():
 @pytest.fixture(scope="module")
 def built(settings):
     """A 3-store chain generated and every asset materialised over its ten days."""
+    from store_pipeline.cli.runner import materialize_range
     from store_pipeline.definitions import defs
-    from store_pipeline.generator import generate_chain
-    from store_pipeline.instance import get_instance
-    from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
-    from store_pipeline.runner import materialize_range
+    from store_pipeline.defs.partitions import (
+        daily_partitions,
+        monthly_partitions,
+        weekly_partitions,
+    )
+    from store_pipeline.instance.config import get_instance
+    from store_pipeline.lib.generator import generate_chain
 
     generate_chain(chain_config(), outbox=settings.outbox)
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
@@ -281,8 +285,8 @@ def test_rematerialising_a_partition_changes_nothing(built, settings):
 _GATED_RUN = """
 import sys
 from store_pipeline.definitions import defs
-from store_pipeline.instance import get_instance
-from store_pipeline.settings import load_settings
+from store_pipeline.instance.config import get_instance
+from store_pipeline.lib.settings import load_settings
 job, partition = sys.argv[1:3]
 instance = get_instance(load_settings())
 print("ready", flush=True)
@@ -365,8 +369,8 @@ def test_dbt_reuses_its_parse_state_across_runs(built, settings, monkeypatch):
 
 
 def test_a_window_without_raw_data_fails_before_dbt(built, settings):
+    from store_pipeline.cli.runner import run_config
     from store_pipeline.definitions import defs
-    from store_pipeline.runner import run_config
 
     dbt_runs = set((settings.home / "dbt" / "runs").iterdir())
     job = defs().resolve_job_def("analytics_job")
@@ -383,9 +387,13 @@ def test_a_window_without_raw_data_fails_before_dbt(built, settings):
 
 
 def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings, monkeypatch):
+    from store_pipeline.cli.runner import materialize_range
     from store_pipeline.definitions import defs
-    from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
-    from store_pipeline.runner import materialize_range
+    from store_pipeline.defs.partitions import (
+        daily_partitions,
+        monthly_partitions,
+        weekly_partitions,
+    )
 
     before = _table_digests(settings.warehouse_path)
     monkeypatch.setenv("DBT_WRITE_JSON", "true")  # run_results.json tells what dbt was asked
@@ -400,7 +408,7 @@ def test_full_refresh_rebuilds_every_mart_to_the_same_rows(built, settings, monk
 
 
 def test_backfill_only_runs_the_chosen_partitionings(built):
-    from store_pipeline.cli import main
+    from store_pipeline.cli.main import main
 
     before = {r.dagster_run.run_id for r in built.get_run_records()}
     day = END.isoformat()
@@ -414,7 +422,7 @@ def test_the_forecast_runs_only_when_named_and_says_when_history_is_short(built)
     """The ten days here are too few to train on (test_kpi_marts forecasts a longer chain)."""
     import dagster as dg
 
-    from store_pipeline.cli import main
+    from store_pipeline.cli.main import main
 
     before = {r.dagster_run.run_id for r in built.get_run_records()}
     today = END + timedelta(days=1)  # the week in progress, forecast from the history before it
@@ -437,10 +445,10 @@ from pathlib import Path
 
 source, outbox = Path(sys.argv[1]), Path(os.environ["STORE_PIPELINE_OUTBOX"])
 from store_pipeline.definitions import defs
-from store_pipeline.instance import get_instance
-from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
-from store_pipeline.runner import materialize_range
-from store_pipeline.settings import load_settings
+from store_pipeline.instance.config import get_instance
+from store_pipeline.defs.partitions import daily_partitions, monthly_partitions, weekly_partitions
+from store_pipeline.cli.runner import materialize_range
+from store_pipeline.lib.settings import load_settings
 
 partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
               "monthly": monthly_partitions}

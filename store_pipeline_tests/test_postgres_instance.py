@@ -22,10 +22,10 @@ import pytest
 from dagster._core.scheduler.instigation import InstigatorType, ScheduleInstigatorData
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
-from store_pipeline.dead_runs import process_tags
-from store_pipeline.generator import GeneratorConfig, generate_chain
-from store_pipeline.instance import POSTGRES_URL_ENV, write_instance_config
-from store_pipeline.schedules import ACTIVE
+from store_pipeline.defs.operations.schedules import ACTIVE
+from store_pipeline.instance.config import POSTGRES_URL_ENV, write_instance_config
+from store_pipeline.instance.dead_runs import process_tags
+from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline_tests.postgres_server import postgres_fixtures
 from store_pipeline_tests.processes import (
     BIN,

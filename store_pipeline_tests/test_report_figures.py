@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from store_pipeline.settings import Settings, load_settings
+from store_pipeline.lib.settings import Settings, load_settings
 from store_pipeline_tests.test_pipeline import DAYS, END, START, chain_config
 from store_pipeline_tests.test_reports import (
     figures,
@@ -51,11 +51,15 @@ def home() -> Settings:
     settings = load_settings()
     if _is_built(settings):
         return settings
+    from store_pipeline.cli.runner import materialize_range
     from store_pipeline.definitions import defs
-    from store_pipeline.generator import generate_chain
-    from store_pipeline.instance import get_instance
-    from store_pipeline.partitions import daily_partitions, monthly_partitions, weekly_partitions
-    from store_pipeline.runner import materialize_range
+    from store_pipeline.defs.partitions import (
+        daily_partitions,
+        monthly_partitions,
+        weekly_partitions,
+    )
+    from store_pipeline.instance.config import get_instance
+    from store_pipeline.lib.generator import generate_chain
 
     if not _has_backups(settings):
         generate_chain(chain_config(), outbox=settings.outbox)

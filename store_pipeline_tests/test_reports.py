@@ -17,14 +17,15 @@ import pandas as pd
 import plotly.offline
 import pytest
 
-from store_pipeline.reports import (
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.reports import (
     ensure_plotly_js,
     render_daily_reports,
     render_monthly_report,
     render_weekly_reports,
     write_index,
 )
-from store_pipeline.reports.data import (
+from store_pipeline.lib.reports.data import (
     BLOCK_DAYS,
     DAILY_SALES,
     KEPT_BLOCKS,
@@ -34,10 +35,10 @@ from store_pipeline.reports.data import (
     load,
     load_optional,
 )
-from store_pipeline.reports.employee import staffing_by_hour
-from store_pipeline.reports.inventory import department_turnover
-from store_pipeline.reports.kpis import KPIS
-from store_pipeline.reports.parallel import (
+from store_pipeline.lib.reports.employee import staffing_by_hour
+from store_pipeline.lib.reports.inventory import department_turnover
+from store_pipeline.lib.reports.kpis import KPIS
+from store_pipeline.lib.reports.parallel import (
     BATCHES_PER_WORKER,
     PERIODS_PER_WORKER,
     batches,
@@ -45,9 +46,8 @@ from store_pipeline.reports.parallel import (
     render_periods,
     worker_count,
 )
-from store_pipeline.reports.theme import STORE_PALETTE, store_colors
-from store_pipeline.reports.tiles import delta
-from store_pipeline.resources.warehouse import DuckDBWarehouse
+from store_pipeline.lib.reports.theme import STORE_PALETTE, store_colors
+from store_pipeline.lib.reports.tiles import delta
 
 XSS = "<script>alert(1)</script>"
 CLOSER = "</script><img src=x onerror=alert(2)>"

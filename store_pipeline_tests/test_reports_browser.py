@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from store_pipeline.reports import write_index
+from store_pipeline.lib.reports import write_index
 from store_pipeline_tests.test_reports import (
     CLOSER,
     DAY,

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store_pipeline.ingest.restore import (
+from store_pipeline.lib.ingest.landing import (
     RestoreError,
     describe_dates,
     land_snapshot,
@@ -16,7 +16,7 @@ from store_pipeline.ingest.restore import (
     landed_dates,
     ledger_rows,
 )
-from store_pipeline.pos_schema import POS_TABLES, create_table_sql
+from store_pipeline.lib.pos_schema import POS_TABLES, create_table_sql
 
 D = date(2026, 3, 10)
 
@@ -226,12 +226,12 @@ def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
     snap = _snapshot(tmp_path / "pos_20260310.duckdb", D)
     land_snapshot(warehouse, snap, D)
     before = warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall()
-    from store_pipeline.ingest import restore
+    from store_pipeline.lib.ingest import landing
 
     snap.unlink()
     _snapshot(snap, D, transactions=((5, _at(D, 9), 0),))  # re-issued with other rows
     calls = {"n": 0}
-    original = restore._replace
+    original = landing._replace
 
     def failing(con, tables, sources, part):
         calls["n"] += 1
@@ -239,7 +239,7 @@ def test_failure_mid_landing_rolls_back(tmp_path, warehouse, monkeypatch):
             raise RuntimeError("connection dropped")
         return original(con, tables, sources, part)
 
-    monkeypatch.setattr(restore, "_replace", failing)
+    monkeypatch.setattr(landing, "_replace", failing)
     with pytest.raises(RuntimeError, match="connection dropped"):
         land_snapshot(warehouse, snap, D)
     assert warehouse.execute('SELECT * FROM raw_pos."transaction" ORDER BY 2').fetchall() == before

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from store_pipeline.resources.outbox import LocalOutbox
-from store_pipeline.sensors import new_backup_sensor
+from store_pipeline.defs.ingestion.sensors import new_backup_sensor
+from store_pipeline.defs.resources.outbox import LocalOutbox
 
 
 def _tick(outbox: LocalOutbox, cursor: str | None):

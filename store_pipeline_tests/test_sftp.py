@@ -12,16 +12,16 @@ import dagster as dg
 import paramiko
 import pytest
 
-import store_pipeline.ingest.sftp_transfer as transfer
-from store_pipeline.ingest.files import UnsafeFileName
-from store_pipeline.resources.sftp import (
+import store_pipeline.lib.ingest.sftp_transfer as transfer
+from store_pipeline.defs.resources.sftp import (
     ChecksumError,
     HostKeyError,
     SftpError,
     SftpOutbox,
     SftpPermissionError,
-    TransferError,
 )
+from store_pipeline.lib.ingest.files import UnsafeFileName
+from store_pipeline.lib.ingest.transfer import TransferError
 from store_pipeline_tests.sshd_server import (
     SshdFacts,
     known_hosts_line,

@@ -16,9 +16,9 @@ from dagster._core.execution.plan.execute_plan import inner_plan_execution_itera
 from dagster._core.execution.plan.instance_concurrency_context import InstanceConcurrencyContext
 from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 
-from store_pipeline import slot_wait
-from store_pipeline.dead_runs import process_tags
-from store_pipeline.instance import write_instance_config
+from store_pipeline.instance.config import write_instance_config
+from store_pipeline.instance.dead_runs import process_tags
+from store_pipeline.internals import slot_wait
 
 POOL = "shared"
 

@@ -12,17 +12,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from store_pipeline.assets.notifications import alert_log, store_alerts
-from store_pipeline.notify.config import Notifications
-from store_pipeline.notify.health_page import health_page
-from store_pipeline.notify.store_alerts import (
+from store_pipeline.defs.notifications.assets import alert_log, store_alerts
+from store_pipeline.defs.operations.health_page import health_page
+from store_pipeline.defs.resources.data_home import DataHome
+from store_pipeline.defs.resources.notifications import Notifications
+from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+from store_pipeline.defs.resources.webhook import AlertWebhook
+from store_pipeline.lib.notify.store_alerts import (
     forecast_alerts,
     refund_spike_alerts,
     register_down_alerts,
 )
-from store_pipeline.notify.webhook import AlertWebhook
-from store_pipeline.resources.data_home import DataHome
-from store_pipeline.resources.warehouse import DuckDBWarehouse
 from store_pipeline_tests.notify_servers import (
     SmtpServer,
     smtp_fixture,  # noqa: F401  (provides the ``smtp`` fixture)
@@ -149,8 +149,8 @@ def test_each_alert_goes_once_to_its_managers_and_it(home, smtp: SmtpServer, mon
 def test_the_health_page_lists_the_alerts(home):
     from datetime import UTC, datetime
 
-    from store_pipeline.notify.health import Health
-    from store_pipeline.notify.store_alerts import StoreAlert
+    from store_pipeline.defs.operations.health import Health
+    from store_pipeline.lib.notify.store_alerts import StoreAlert
 
     now = datetime(2026, 3, 11, 6, tzinfo=UTC)
     health = Health(generated=now, since=now - timedelta(days=30), jobs=(), failures=(),

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from store_pipeline.threads import map_in_order
+from store_pipeline.lib.threads import map_in_order
 
 
 def test_results_come_in_order_with_at_most_workers_running():

@@ -12,10 +12,10 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from store_pipeline.ingest import tsql, tsql_landing
-from store_pipeline.ingest.mssql_restore import RestoreTarget, land_backup, verify
-from store_pipeline.ingest.restore import RestoreError
-from store_pipeline.pos_schema import POS_TABLES, TABLES_BY_NAME
+from store_pipeline.lib.ingest import tsql, tsql_landing
+from store_pipeline.lib.ingest.landing import RestoreError
+from store_pipeline.lib.ingest.mssql_restore import RestoreTarget, land_backup, verify
+from store_pipeline.lib.pos_schema import POS_TABLES, TABLES_BY_NAME
 from store_pipeline_tests.sqlserver_double import (
     DATA_DIR,
     FILELIST_COLUMNS,

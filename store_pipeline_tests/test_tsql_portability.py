@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from store_pipeline import portability
-from store_pipeline.portability import RULES, check_sql
+from store_pipeline.lib import portability
+from store_pipeline.lib.portability import RULES, check_sql
 
 MODELS = portability.PROJECT_DIR / "models"
 

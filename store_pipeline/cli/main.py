@@ -1,0 +1,196 @@
+"""``store-pipeline``: generate a demo chain, run every asset, backfill ranges, open the UI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from tqdm import tqdm
+
+from store_pipeline.lib.settings import Settings, load_environment, load_settings
+
+# Dagster's CLI installed beside this interpreter, whether or not its bin/ is on PATH.
+DAGSTER_EXECUTABLE = str(Path(sys.executable).with_name("dagster"))
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _yesterday(settings: Settings) -> date:
+    return datetime.now(settings.tz).date() - timedelta(days=1)
+
+
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    """Write one POS snapshot per business date into the outbox."""
+    from store_pipeline.lib.generator import GeneratorConfig, generate_chain
+    from store_pipeline.lib.generator.dirty import MANIFEST_NAME
+
+    end = args.end_date or _yesterday(settings)
+    outbox = Path(args.outbox) if args.outbox else settings.outbox
+    config = GeneratorConfig(stores=args.stores, days=args.days, end_date=end, seed=args.seed,
+                             dirty=args.dirty)
+    with tqdm(total=args.days, unit="day", desc="generating", disable=args.quiet) as bar:
+        paths = generate_chain(config, outbox=outbox,
+                               progress=lambda done, total: bar.update(done - bar.n))
+    print(f"{len(paths)} snapshots in {outbox} ({paths[0].name} .. {paths[-1].name})")
+    if args.dirty:
+        print(f"dirty rows listed in {outbox / MANIFEST_NAME}")
+    return 0
+
+
+def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = False,
+               only: list[str] | None = None) -> int:
+    from store_pipeline.cli.runner import materialize_range
+    from store_pipeline.definitions import defs
+    from store_pipeline.defs.partitions import (
+        daily_partitions,
+        monthly_partitions,
+        weekly_partitions,
+    )
+    from store_pipeline.instance.config import get_instance
+
+    if start < settings.start_date:
+        print(f"error: {start} is before STORE_PIPELINE_START_DATE={settings.start_date}",
+              file=sys.stderr)
+        return 2
+    partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
+                  "monthly": monthly_partitions, "forecast": weekly_partitions}
+    runs = materialize_range(defs(), partitions, start, end, get_instance(settings),
+                             full_refresh=full_refresh, only=only)
+    failed = [r for r in runs if not r.success]
+    for run in runs:
+        status = "ok" if run.success else "FAILED"
+        print(f"  {run.job_name:<22} {run.first_key} .. {run.last_key}  {status}  run {run.run_id}")
+    return 1 if failed else 0
+
+
+def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    """Every asset, ingestion included, for a date range: one run per partitioning."""
+    if args.end < args.start:
+        print("error: --end is before --start", file=sys.stderr)
+        return 2
+    return _run_range(settings, args.start, args.end, args.full_refresh, args.only)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Generate a chain, materialise every asset for its dates, say where the results are."""
+    end = _yesterday(settings)
+    start = end - timedelta(days=args.days - 1)
+    if start < settings.start_date:
+        os.environ["STORE_PIPELINE_START_DATE"] = start.isoformat()
+        settings = load_settings()
+    gen = argparse.Namespace(stores=args.stores, days=args.days, end_date=end, seed=args.seed,
+                             outbox=None, quiet=False, dirty=False)
+    cmd_generate(gen, settings)
+    status = _run_range(settings, start, end)
+    if status == 0:  # the demand forecast of the week in progress, from the history before it
+        today = end + timedelta(days=1)
+        status = _run_range(settings, today, today, only=["forecast"])
+    if status == 0:
+        print(f"\nExports: {settings.exports / end.isoformat()} (one folder per business date)")
+        print(f"Reports: {settings.reports / 'index.html'}")
+        print("Dagster UI: make ui (or store-pipeline ui), then open http://127.0.0.1:3000")
+    return status
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the Dagster webserver and daemon on 127.0.0.1 for this code location."""
+    from store_pipeline.instance.config import ensure_dagster_home
+
+    ensure_dagster_home(settings)
+    workspace = Path(__file__).resolve().parents[2] / "workspace.yaml"
+    command = [DAGSTER_EXECUTABLE, "dev", "-w", str(workspace), "-h", "127.0.0.1",
+               "-p", str(args.port)]
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the pipeline-health report (runs, failures, missing partitions, freshness)."""
+    from store_pipeline.definitions import defs
+    from store_pipeline.defs.operations.health_page import write_health_report
+    from store_pipeline.instance.config import get_instance
+    from store_pipeline.lib.notify.alert_log import AlertLog
+
+    path = write_health_report(get_instance(settings), defs().resolve_asset_graph(),
+                               settings.reports,
+                               AlertLog.of_home(settings.home))
+    print(f"Pipeline health: {path}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the configuration in force and say how to fix each problem."""
+    from store_pipeline.cli.doctor import run_doctor
+
+    return run_doctor()
+
+
+# Commands that load the code location, whose dbt assets are built from dbt's manifest.
+_LOADING_DEFINITIONS = (cmd_backfill, cmd_demo, cmd_ui, cmd_health)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="store-pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help=cmd_generate.__doc__)
+    gen.add_argument("--stores", type=int, default=5)
+    gen.add_argument("--days", type=int, default=35)
+    gen.add_argument("--end-date", type=_date, default=None, help="default: yesterday")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--outbox", default=None, help="default: STORE_PIPELINE_OUTBOX")
+    gen.add_argument("--quiet", action="store_true")
+    gen.add_argument("--dirty", action="store_true",
+                     help="add orphan lines, unknown items, duplicates and other faults of real "
+                          "backups, listed in the outbox's dirty_manifest.csv")
+    gen.set_defaults(func=cmd_generate)
+
+    demo = sub.add_parser("demo", help=cmd_demo.__doc__)
+    demo.add_argument("--stores", type=int, default=5)
+    demo.add_argument("--days", type=int, default=35)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.set_defaults(func=cmd_demo)
+
+    back = sub.add_parser("backfill", help=cmd_backfill.__doc__)
+    back.add_argument("--start", type=_date, required=True)
+    back.add_argument("--end", type=_date, required=True)
+    back.add_argument("--full-refresh", action="store_true",
+                      help="rebuild every dbt mart from all of raw_pos (after a model's "
+                           "columns changed), then export and report the range")
+    back.add_argument("--only", nargs="+", choices=("daily", "weekly", "monthly", "forecast"),
+                      help="run only these partitionings' jobs, e.g. --only weekly monthly to "
+                           "render the range's reports again (default: daily weekly monthly; the "
+                           "weekly demand forecast runs only when named: --only forecast)")
+    back.set_defaults(func=cmd_backfill)
+
+    ui = sub.add_parser("ui", help=cmd_ui.__doc__)
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+
+    health = sub.add_parser("health", help=cmd_health.__doc__)
+    health.set_defaults(func=cmd_health)
+
+    doctor = sub.add_parser("doctor", help=cmd_doctor.__doc__)
+    doctor.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_environment()
+    if args.func is cmd_doctor:  # doctor reports bad settings instead of failing on them
+        return cmd_doctor(args)
+    if args.func in _LOADING_DEFINITIONS:
+        from store_pipeline.lib.dbt_manifest import ensure_manifest
+
+        ensure_manifest()
+    return args.func(args, load_settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
