@@ -69,7 +69,7 @@ def test_runs_failures_gaps_and_freshness(world):
 
 def test_the_health_asset_writes_an_escaped_page(world):
     instance, defs, home = world
-    result = defs.resolve_job_def("health_job").execute_in_process(instance=instance)
+    result = _run_in_repository(defs, "health_job", instance)
     assert result.success
     page = (home / "reports" / "health.html").read_text(encoding="utf-8")
     assert "<h2" in page and "Pipeline health" in page
@@ -77,6 +77,19 @@ def test_the_health_asset_writes_an_escaped_page(world):
     assert html.escape(OUTBOX) in page and OUTBOX not in page
     assert "pos_backup" in page and "2026-01-06" in page  # the gap
     assert "<script" not in page
+
+
+def _run_in_repository(defs: dg.Definitions, job_name: str,
+                       instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    """Run ``job_name`` in this process as a code location runs it: with its repository."""
+    from dagster._core.definitions.job_base import RepoBackedJob
+    from dagster._core.execution.execute_in_process import core_execute_in_process
+
+    in_process = {"execution": {"config": {"in_process": {}}}}
+    return core_execute_in_process(run_config=in_process,
+                                   job=RepoBackedJob(job_name, defs.get_repository_def()),
+                                   instance=instance, output_capturing_enabled=True,
+                                   raise_on_error=True)
 
 
 def test_the_health_command_writes_the_report(capsys):

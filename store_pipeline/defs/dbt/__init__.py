@@ -6,5 +6,3 @@ ASSETS = [store_dbt_models]
 JOBS = []
 SCHEDULES = []
 SENSORS = []
-
-__all__ = ["ASSETS", "JOBS", "SCHEDULES", "SENSORS"]

@@ -6,5 +6,3 @@ ASSETS = [csv_exports]
 JOBS = []
 SCHEDULES = []
 SENSORS = []
-
-__all__ = ["ASSETS", "JOBS", "SCHEDULES", "SENSORS"]

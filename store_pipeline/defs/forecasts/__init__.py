@@ -8,5 +8,3 @@ ASSETS = [demand_forecast, forecast_backtest]
 JOBS = [forecast_job]
 SCHEDULES = [forecast_schedule]
 SENSORS = []
-
-__all__ = ["ASSETS", "JOBS", "SCHEDULES", "SENSORS"]

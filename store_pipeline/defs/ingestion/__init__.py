@@ -10,5 +10,3 @@ ASSETS = [pos_backup, raw_pos]
 JOBS = [ingestion_job]
 SCHEDULES = [ingestion_schedule]
 SENSORS = [new_backup_sensor]
-
-__all__ = ["ASSETS", "JOBS", "SCHEDULES", "SENSORS"]

@@ -11,5 +11,3 @@ ASSETS = [daily_emails, weekly_emails, monthly_emails, store_alerts]
 JOBS = []
 SCHEDULES = []
 SENSORS = []
-
-__all__ = ["ASSETS", "JOBS", "SCHEDULES", "SENSORS"]

@@ -6,7 +6,7 @@ from dagster_dbt import DbtProject
 
 from store_pipeline.internals.dbt_cli import StoreDbtCli
 from store_pipeline.lib.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
-from store_pipeline.lib.settings import Settings, load_settings
+from store_pipeline.lib.settings import load_settings
 
 
 @cache
@@ -19,8 +19,8 @@ def store_dbt_project() -> DbtProject:
     return project
 
 
-def build_dbt(settings: Settings) -> StoreDbtCli:
-    """dbt through its CLI, for the settings' warehouse target."""
+def build_dbt() -> StoreDbtCli:
+    """dbt through its CLI, for the project's target."""
     project = store_dbt_project()
     return StoreDbtCli(project_dir=project, profiles_dir=str(project.profiles_dir),
-                       target=settings.warehouse, dbt_executable=DBT_EXECUTABLE)
+                       target=project.target, dbt_executable=DBT_EXECUTABLE)

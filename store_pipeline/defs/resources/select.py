@@ -49,7 +49,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "outbox": build_outbox(settings),
         "warehouse": build_warehouse(settings),
         "data_home": DataHome(home=str(settings.home)),
-        "dbt": build_dbt(settings),
+        "dbt": build_dbt(),
         "mailer": SmtpMailer.from_env(),
         "notifications": Notifications.from_env(),
         "alert_webhook": AlertWebhook.from_env(),
