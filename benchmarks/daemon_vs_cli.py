@@ -8,7 +8,7 @@ import against Dagster's own, in one run.
    alternately, ``--imports`` times; the medians and their ratios to the last.
 2. A chain of ``--stores`` x ``--days`` is generated once; each way gets a data home of its own
    reading that outbox. The CLI: ``store-pipeline backfill --only daily`` over the days, timed
-   from process start to exit. The daemon: with ``dagster-daemon`` and ``dagster-webserver``
+   from process start to exit. The daemon: with ``store-pipeline daemon`` and ``dagster-webserver``
    running (as an operator has them), the backfill of ``daily_pipeline_job`` over the same
    days is submitted through the webserver's GraphQL API twice: as one queued run (what a
    schedule's tick or the launchpad makes), then as a backfill (what the UI's Materialize of a
@@ -36,11 +36,9 @@ from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline_tests.processes import (
     LAUNCH_BACKFILL,
     LAUNCH_RUN,
-    free_port,
     graphql,
-    start,
+    start_services,
     wait_for,
-    webserver_up,
 )
 
 END = date(2026, 3, 10)
@@ -116,15 +114,10 @@ def daemon_seconds(home: Path, outbox: Path, days: list[date],
     (a schedule tick's path), then of the backfill of the same days as the UI launches it."""
     write_instance_config(home / "dagster_home")
     env = environment(home, outbox)
-    workspace = str(REPO / "workspace.yaml")
-    port = free_port()
     log_files = [logs / "daemon.log", logs / "webserver.log"]
     with ExitStack() as stack:
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
-        start(stack, [str(BIN / "dagster-daemon"), "run", "-w", workspace], env, log_files[0])
-        start(stack, [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1",
-                      "-p", str(port)], env, log_files[1])
-        wait_for("the webserver", lambda: webserver_up(port), log_files)
+        port = start_services(stack, env, log_files)
         time.sleep(5)  # the daemon's first iterations, before the operator clicks
         run_launched = time.time()
         run_id = launch_run(port, days)

@@ -81,7 +81,7 @@ def start_services(stack: ExitStack, env: dict[str, str], logs: list[Path]) -> i
     webserver's port, once it answers. Create the instance's storage first: the two must not
     race to create it."""
     port = free_port()
-    start(stack, [str(BIN / "dagster-daemon"), "run", "-w", WORKSPACE], env, logs[0])
+    start(stack, [str(BIN / "store-pipeline"), "daemon"], env, logs[0])
     start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
                   "-p", str(port)], env, logs[1])
     wait_for("the webserver", lambda: webserver_up(port), logs)

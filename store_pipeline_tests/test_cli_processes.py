@@ -4,10 +4,13 @@ and a console free of Dagster's beta and preview notices."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+
+import dagster as dg
 
 from store_pipeline.lib.settings import load_settings
 from store_pipeline_tests.processes import REPO, free_port, start, wait_for, webserver_up
@@ -17,15 +20,37 @@ BIN = Path(sys.executable).parent
 BARE_PATH = "/usr/bin:/bin"
 
 
-def test_ui_starts_from_the_venv_without_it_on_path(tmp_path):
+def test_ui_starts_webserver_and_daemon_from_the_venv_without_it_on_path(tmp_path):
+    dagster_home = tmp_path / "home" / "dagster_home"
     env = {**os.environ, "PATH": BARE_PATH, "STORE_PIPELINE_HOME": str(tmp_path / "home"),
-           "DAGSTER_HOME": str(tmp_path / "home" / "dagster_home")}
+           "DAGSTER_HOME": str(dagster_home)}
     port = free_port()
     log = tmp_path / "ui.log"
     with ExitStack() as stack:
-        start(stack, [str(BIN / "store-pipeline"), "ui", "--port", str(port)], env, log)
+        ui = start(stack, [str(BIN / "store-pipeline"), "ui", "--port", str(port)], env, log)
         wait_for("the UI", lambda: webserver_up(port), [log])
-    assert (tmp_path / "home" / "dagster_home" / "dagster.yaml").is_file()
+        instance = stack.enter_context(dg.DagsterInstance.from_config(str(dagster_home)))
+        wait_for("the daemon's backfill loop",
+                 lambda: "BACKFILL" in instance.get_daemon_heartbeats(), [log])
+        assert _running(ui.pid, "store_pipeline.cli.main daemon")
+        ui.send_signal(signal.SIGTERM)  # to the ui command alone: it stops what it started
+        assert ui.wait(timeout=60) == 0
+        assert not webserver_up(port)
+        assert not _running(ui.pid, "store_pipeline.cli.main daemon")
+    assert (dagster_home / "dagster.yaml").is_file()
+
+
+def _running(group: int, command: str) -> bool:
+    """Whether a process of process group ``group`` whose command line holds ``command`` runs."""
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended while we looked
+        if fields[0] != "Z" and int(fields[2]) == group and command in args:
+            return True
+    return False
 
 
 def test_loading_the_code_location_prints_no_beta_or_preview_notice():

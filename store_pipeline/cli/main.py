@@ -12,9 +12,6 @@ from tqdm import tqdm
 
 from store_pipeline.lib.settings import Settings, load_environment, load_settings
 
-# Dagster's CLI installed beside this interpreter, whether or not its bin/ is on PATH.
-DAGSTER_EXECUTABLE = str(Path(sys.executable).with_name("dagster"))
-
 
 def _date(text: str) -> date:
     return date.fromisoformat(text)
@@ -99,14 +96,22 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Dagster webserver and daemon on 127.0.0.1 for this code location."""
+    from store_pipeline.cli.services import run_services
     from store_pipeline.instance.config import ensure_dagster_home
 
     ensure_dagster_home(settings)
-    workspace = Path(__file__).resolve().parents[2] / "workspace.yaml"
-    command = [DAGSTER_EXECUTABLE, "dev", "-w", str(workspace), "-h", "127.0.0.1",
-               "-p", str(args.port)]
-    os.execv(command[0], command)
-    return 0  # not reached
+    return run_services(args.port)
+
+
+def cmd_daemon(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Dagster daemon (schedules, sensors, the run queue, backfills, run monitoring)."""
+    from store_pipeline.cli.services import WORKSPACE
+    from store_pipeline.instance.config import ensure_dagster_home
+    from store_pipeline.internals.daemon import run
+
+    ensure_dagster_home(settings)
+    run(["run", "-w", WORKSPACE])
+    return 0
 
 
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
@@ -131,7 +136,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 # Commands that load the code location, whose dbt assets are built from dbt's manifest.
-_LOADING_DEFINITIONS = (cmd_backfill, cmd_demo, cmd_ui, cmd_health)
+_LOADING_DEFINITIONS = (cmd_backfill, cmd_demo, cmd_ui, cmd_daemon, cmd_health)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help=cmd_ui.__doc__)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=cmd_ui)
+
+    daemon = sub.add_parser("daemon", help=cmd_daemon.__doc__)
+    daemon.set_defaults(func=cmd_daemon)
 
     health = sub.add_parser("health", help=cmd_health.__doc__)
     health.set_defaults(func=cmd_health)
