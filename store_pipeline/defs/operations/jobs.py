@@ -5,13 +5,14 @@ import dagster as dg
 
 from store_pipeline.defs.dbt.assets import store_dbt_models
 from store_pipeline.defs.exports.assets import csv_exports
-from store_pipeline.defs.ingestion.jobs import INGESTION
+from store_pipeline.defs.ingestion.jobs import INGESTION, RAW_POS_CHECKS
 from store_pipeline.defs.notifications.assets import daily_emails, store_alerts
 from store_pipeline.defs.operations.assets import pipeline_health
 from store_pipeline.defs.reports.assets import daily_reports
 
+# The raw_pos checks are dbt's source tests, which dbt runs with the models reading raw_pos.
 ANALYTICS = dg.AssetSelection.assets(store_dbt_models, csv_exports, daily_reports, daily_emails,
-                                     store_alerts)
+                                     store_alerts) | RAW_POS_CHECKS
 
 analytics_job = dg.define_asset_job(
     "analytics_job", selection=ANALYTICS,
