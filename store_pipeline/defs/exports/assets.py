@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from store_pipeline.defs.dbt.keys import model_key
 from store_pipeline.defs.freshness import DAILY_BY_0500
 from store_pipeline.defs.partitions import daily_partitions, window_dates
 from store_pipeline.defs.resources.data_home import DataHome
@@ -14,7 +15,7 @@ from store_pipeline.lib.leftovers import remove_leftovers
 EXPORT_SPECS = [
     dg.AssetSpec(
         ["exports", e.name],
-        deps=[["marts", e.table]],
+        deps=[model_key(e.table)],
         group_name="exports",
         kinds={"csv"},
         description=f"exports/<date>/{e.name}.csv from marts.{e.table}.",

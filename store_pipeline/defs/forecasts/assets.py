@@ -4,6 +4,7 @@ from datetime import date
 
 import dagster as dg
 
+from store_pipeline.defs.dbt.keys import model_keys
 from store_pipeline.defs.partitions import weekly_partitions
 from store_pipeline.defs.resources.data_home import DataHome
 from store_pipeline.defs.resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -15,7 +16,7 @@ FORECAST_EXPORT_KEY = dg.AssetKey(["exports", "demand_forecast"])
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(FORECAST_KEY, deps=[["marts", t] for t in FORECAST_READS],
+        dg.AssetSpec(FORECAST_KEY, deps=model_keys(FORECAST_READS),
                      group_name="forecasts", kinds={"lightgbm"},
                      description="Units per store x item (store x category for rarely sold "
                                  "items) for the 14 days from the week's Monday, with an 80 % "
@@ -61,7 +62,7 @@ BACKTEST_KEY = dg.AssetKey(["forecasts", "forecast_backtest"])
 
 @dg.asset(
     key=BACKTEST_KEY,
-    deps=[["marts", t] for t in FORECAST_READS],
+    deps=model_keys(FORECAST_READS),
     group_name="forecasts",
     kinds={"lightgbm", "html"},
     partitions_def=weekly_partitions,

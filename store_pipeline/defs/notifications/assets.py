@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from store_pipeline.defs.dbt.keys import model_keys
 from store_pipeline.defs.notifications.delivery import (
     RangePolicy,
     outcome_metadata,
@@ -133,7 +134,7 @@ def monthly_emails(context: dg.AssetExecutionContext, config: EmailConfig,
 
 @dg.asset(
     key=["notifications", "store_alerts"],
-    deps=[dg.AssetKey(["marts", "rpt_daily_sales"]), dg.AssetKey(["marts", "rpt_hourly_sales"])],
+    deps=model_keys(["rpt_daily_sales", "rpt_hourly_sales"]),
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,

@@ -10,11 +10,12 @@ from datetime import timedelta
 import dagster as dg
 
 from store_pipeline.defs.automation import LANDED_KEY, latest_storage_id
+from store_pipeline.defs.dbt.keys import model_key
 from store_pipeline.defs.ingestion.jobs import ingestion_job
 from store_pipeline.defs.operations.jobs import analytics_job, health_job
 from store_pipeline.defs.partitions import CHAIN_TIMEZONE
 
-BUILT_KEY = dg.AssetKey(["marts", "rpt_daily_sales"])
+BUILT_KEY = model_key("rpt_daily_sales")
 ACTIVE = (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
           dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import dagster as dg
 
+from store_pipeline.defs.dbt.keys import model_keys
 from store_pipeline.defs.freshness import (
     DAILY_BY_0500,
     MONTHLY_BY_FIRST_0600,
@@ -36,13 +37,9 @@ from store_pipeline.lib.reports.parallel import render_periods
 
 
 def _spec(name: str, deps: Sequence[str], policy: dg.FreshnessPolicy, what: str) -> dg.AssetSpec:
-    return dg.AssetSpec(["reports", name], deps=_marts(deps), group_name="reports",
+    return dg.AssetSpec(["reports", name], deps=model_keys(deps), group_name="reports",
                         kinds={"plotly"},
                         description=what, freshness_policy=policy)
-
-
-def _marts(tables: Sequence[str]) -> list[dg.AssetKey]:
-    return [dg.AssetKey(["marts", t]) for t in tables]
 
 
 def _partition_starts(context: dg.AssetExecutionContext) -> list[date]:
@@ -105,7 +102,7 @@ def weekly_reports(context: dg.AssetExecutionContext, warehouse: Warehouse,
 
 @dg.asset(
     key=["reports", "business_review"],
-    deps=_marts(monthly.READS),
+    deps=model_keys(monthly.READS),
     group_name="reports",
     kinds={"plotly"},
     partitions_def=monthly_partitions,
