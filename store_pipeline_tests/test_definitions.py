@@ -14,13 +14,15 @@ from store_pipeline.definitions import defs
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_dagster_definitions_validate():
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("dagster")), "definitions", "validate",
-         "-w", str(REPO / "workspace.yaml")],
-        capture_output=True, text=True, cwd=REPO, env=os.environ.copy(), timeout=300,
-    )
+def test_dg_check_defs_from_a_virtual_environment_not_activated():
+    """``dg check defs`` loads the code location as ``dg dev`` does, preparing the dbt project
+    with the dbt beside the interpreter although the venv's bin/ is not on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != bin_dir)
+    result = subprocess.run([str(Path(bin_dir) / "dg"), "check", "defs"], capture_output=True,
+                            text=True, cwd=REPO, env=os.environ | {"PATH": path}, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "All definitions loaded successfully" in result.stdout + result.stderr
 
 
 def _upstream_closure(graph, key: dg.AssetKey) -> set[dg.AssetKey]:

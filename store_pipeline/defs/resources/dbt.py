@@ -5,6 +5,7 @@ from functools import cache
 from dagster_dbt import DbtProject
 
 from store_pipeline.internals.dbt_cli import StoreDbtCli
+from store_pipeline.internals.dbt_project import store_project
 from store_pipeline.lib.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from store_pipeline.lib.settings import load_settings
 
@@ -12,9 +13,9 @@ from store_pipeline.lib.settings import load_settings
 @cache
 def store_dbt_project() -> DbtProject:
     """The dbt project (built once per process); under ``dagster dev`` / ``dg dev`` its
-    manifest is parsed at load, elsewhere ``store-pipeline`` keeps it current."""
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR,
-                         target=load_settings().warehouse)
+    manifest is parsed at load when stale, elsewhere ``store-pipeline`` keeps it current."""
+    project = store_project(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR,
+                            target=load_settings().warehouse)
     project.prepare_if_dev()
     return project
 
