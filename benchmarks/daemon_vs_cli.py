@@ -9,9 +9,9 @@ import against Dagster's own, in one run.
 2. A chain of ``--stores`` x ``--days`` is generated once; each way gets a data home of its own
    reading that outbox. The CLI: ``store-pipeline backfill --only daily`` over the days, timed
    from process start to exit. The daemon: with ``store-pipeline daemon`` and ``dagster-webserver``
-   running (as an operator has them), the backfill of ``daily_pipeline_job`` over the same
-   days is submitted through the webserver's GraphQL API twice: as one queued run (what a
-   schedule's tick or the launchpad makes), then as a backfill (what the UI's Materialize of a
+   running (as an operator has them), ``daily_pipeline_job`` over the same days is submitted
+   through the webserver's GraphQL API as one queued run (what a schedule's tick or the
+   launchpad makes), and on a second data home as a backfill (what the UI's Materialize of a
    range makes), each timed from its launch to its run's end, with its phases. Prints the
    times and their ratios to the CLI's.
 """
@@ -84,8 +84,9 @@ def cli_seconds(home: Path, outbox: Path, days: list[date]) -> float:
     return time.perf_counter() - began
 
 
-def launch_run(port: int, days: list[date]) -> str:
-    """The job over the days as one queued run, as a schedule's tick or the launchpad makes."""
+def launch_run(port: int, days: list[date]) -> dict[str, str]:
+    """The job over the days as one queued run, as a schedule's tick or the launchpad makes;
+    the filter of its run."""
     params = {"selector": {"jobName": JOB, "repositoryLocationName": LOCATION,
                            "repositoryName": "__repository__"},
               "executionMetadata": {"tags": [
@@ -94,10 +95,12 @@ def launch_run(port: int, days: list[date]) -> str:
     result = graphql(port, LAUNCH_RUN, {"params": params})["launchRun"]
     if "run" not in result:
         raise RuntimeError(f"run not launched: {result}")
-    return result["run"]["runId"]
+    return {"run_id": result["run"]["runId"]}
 
 
-def launch_backfill(port: int, days: list[date]) -> str:
+def launch_backfill(port: int, days: list[date]) -> dict[str, str]:
+    """The backfill of the days as the UI's Materialize of a range launches it; the filter of
+    its runs."""
     params = {"selector": {"partitionSetName": f"{JOB}_partition_set",
                            "repositorySelector": {"repositoryLocationName": LOCATION,
                                                   "repositoryName": "__repository__"}},
@@ -105,32 +108,24 @@ def launch_backfill(port: int, days: list[date]) -> str:
     result = graphql(port, LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
     if "backfillId" not in result:
         raise RuntimeError(f"backfill not launched: {result}")
-    return result["backfillId"]
+    return {"dagster/backfill": result["backfillId"]}
 
 
-def daemon_seconds(home: Path, outbox: Path, days: list[date],
-                   logs: Path) -> tuple[float, float]:
-    """Seconds from launch to the end of the work: of a queued run of the job over the days
-    (a schedule tick's path), then of the backfill of the same days as the UI launches it."""
+def daemon_seconds(home: Path, outbox: Path, days: list[date], launch) -> float:
+    """Seconds from ``launch`` (launch_run or launch_backfill) to the end of its run, with the
+    daemon and the webserver running on a data home of its own, as an operator has them."""
     write_instance_config(home / "dagster_home")
-    env = environment(home, outbox)
-    log_files = [logs / "daemon.log", logs / "webserver.log"]
+    log_files = [home / "daemon.log", home / "webserver.log"]
     with ExitStack() as stack:
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
-        port = start_services(stack, env, log_files)
+        port = start_services(stack, environment(home, outbox), log_files)
         time.sleep(5)  # the daemon's first iterations, before the operator clicks
-        run_launched = time.time()
-        run_id = launch_run(port, days)
-        [queued] = wait_for("the queued run", lambda: _ended(instance, {"run_id": run_id}),
-                            log_files, timeout=1800)
-        print_phases(run_launched, queued)
         launched = time.time()
-        backfill_id = launch_backfill(port, days)
-        [backfilled] = wait_for("the backfill's run",
-                                lambda: _ended(instance, {"dagster/backfill": backfill_id}),
-                                log_files, timeout=1800)
-        print_phases(launched, backfilled)
-        return queued.end_time - run_launched, backfilled.end_time - launched
+        tags = launch(port, days)
+        [record] = wait_for(launch.__name__, lambda: _ended(instance, tags), log_files,
+                            timeout=1800)
+        print_phases(launch.__name__, launched, record)
+        return record.end_time - launched
 
 
 def _ended(instance: dg.DagsterInstance, tags: dict[str, str]):
@@ -148,15 +143,16 @@ def _ended(instance: dg.DagsterInstance, tags: dict[str, str]):
     return records
 
 
-def print_phases(launched: float, record) -> None:
-    """Where a daemon-launched run's time went, from the backfill's launch."""
+def print_phases(what: str, launched: float, record) -> None:
+    """Where a daemon-launched run's time went, from its launch."""
     created = record.create_timestamp.timestamp()
     phases = (("launched -> run created (backfill daemon, if any)", created - launched),
               ("run created -> run started (queue, run worker start)",
                record.start_time - created),
               ("run started -> run ended (steps)", record.end_time - record.start_time))
-    for what, seconds in phases:
-        print(f"    {what:<55} {seconds:6.1f} s")
+    print(what)
+    for phase, seconds in phases:
+        print(f"    {phase:<55} {seconds:6.1f} s")
 
 
 def compare_paths(stores: int, days: int) -> dict:
@@ -169,7 +165,8 @@ def compare_paths(stores: int, days: int) -> dict:
         generate_chain(GeneratorConfig(stores=stores, days=days, end_date=END, seed=3),
                        outbox=outbox)
         cli = cli_seconds(root / "cli", outbox, dates)
-        queued, backfill = daemon_seconds(root / "daemon", outbox, dates, root)
+        queued = daemon_seconds(root / "queued", outbox, dates, launch_run)
+        backfill = daemon_seconds(root / "backfill", outbox, dates, launch_backfill)
     return {"stores": stores, "days": days, "first": dates[0].isoformat(),
             "last": dates[-1].isoformat(), "cli_s": round(cli, 1),
             "queued_run_s": round(queued, 1), "ui_backfill_s": round(backfill, 1),
