@@ -1,4 +1,4 @@
-"""The export columns of DESIGN.md, written out independently of the code under test."""
+"""The columns of docs/DESIGN.md, "Exports", written out independently of the code under test."""
 
 EXPORT_COLUMNS = {
     "daily_sales_summary": (

@@ -2,14 +2,14 @@
 
 A run over a range of daily partitions records one materialisation per asset and partition
 (about 30,000 for a year of every asset). Dagster's SQLite storage opens a new engine and
-connection for every write (about 7 ms an event here), which made recording events slower than
-the work they describe. This storage keeps the same files, tables and rows, and
+connection for every write, so recording a long range's events can cost more than the work
+they describe. This storage keeps the same files, tables and rows, and
 
 - keeps one open connection per database file (the most recently used ones), committing
-  without a disk flush per commit (WAL, synchronous = NORMAL): about 1 ms an event;
+  without a disk flush per commit (WAL, synchronous = NORMAL);
 - writes a batch of one asset's materialisations (Dagster hands them over as a batch when
   DAGSTER_EVENT_BATCH_SIZE is set) with one multi-row insert per database, and updates the
-  asset's latest-event row once for the batch instead of once per event: about 0.4 ms an event;
+  asset's latest-event row once for the batch instead of once per event;
 - remembers which tables the index database has (Dagster looks them up on a new connection
   for every asset and check event);
 - serialises a planned asset check once for all of its partitions (Dagster serialises the

@@ -1,15 +1,14 @@
 """T-SQL portability check of the dbt project, without a SQL Server.
 
-The models run on DuckDB and on SQL Server (DESIGN.md, "Rules for SQL that must run on both
-DuckDB and SQL Server"). DuckDB accepts much that SQL Server rejects, so this module compiles
-every model, test and snapshot with the ``sqlserver`` target (no connection: ``--no-introspect
---no-populate-cache``) into its own target path, renders what dbt sends for an incremental
-model besides its SELECT (the pre-hook's delete of the run window, the append's insert), then
-checks every compiled file:
+The models run on DuckDB and on SQL Server (docs/DESIGN.md, "SQL portability rules"). DuckDB
+accepts much that SQL Server rejects, so this module compiles every model, test and snapshot
+with the ``sqlserver`` target (no connection: ``--no-introspect --no-populate-cache``) into its
+own target path, renders what dbt sends for an incremental model besides its SELECT (the
+pre-hook's delete of the run window, the append's insert), then checks every compiled file:
 
 - it must parse with sqlglot's T-SQL dialect;
-- it must not use the constructs of DESIGN.md that sqlglot accepts but SQL Server rejects or
-  computes differently (the ``RULES`` below).
+- it must not use the constructs those rules forbid that sqlglot accepts but SQL Server
+  rejects or computes differently (the ``RULES`` below).
 
 ``python -m store_pipeline.lib.portability`` (``make tsql-check``) prints each violation as
 ``file:line: [rule] message`` and exits 1 when there is any.
@@ -298,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m store_pipeline.lib.portability",
         description="Compile the dbt project for SQL Server and check the T-SQL of every "
-                    "model, test and snapshot against DESIGN.md's portability rules.")
+                    "model, test and snapshot against the portability rules of docs/DESIGN.md.")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
     parser.add_argument("--target-path", type=Path, default=TARGET_PATH)
     parser.add_argument("--no-compile", action="store_true",

@@ -34,15 +34,15 @@ from store_pipeline.lib.ingest.landing import dates_between, describe_dates
 WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
 HOME_ENV = "STORE_PIPELINE_HOME"
 # A long window's models are large queries: two at a time share DuckDB's memory better than
-# the profile's four (a year of 20 stores: 159 s instead of 250 s); a day's are small ones,
-# where four threads hide dbt's per-model overhead.
+# the profile's four; a day's are small ones, where four threads hide dbt's per-model overhead
+# (docs/benchmarks.md has the figures).
 LONG_WINDOW_DAYS = 31
 LONG_WINDOW_THREADS = 2
 # dbt's outputs in each run's target folder, and the environment variable (dbt's own) that
-# overrides each default. dbt.log is at INFO (node results, errors); at DEBUG, about a second
-# more per daily run, it also logs every query (DBT_LOG_LEVEL_FILE=debug). manifest.json
-# (1.9 MB, written twice) and run_results.json are not written, about half a second per run
-# (DBT_WRITE_JSON=true writes them): dbt.log and the run's Dagster events keep each result.
+# overrides each default. dbt.log is at INFO (node results, errors); DBT_LOG_LEVEL_FILE=debug
+# also logs every query, at a cost per run. manifest.json and run_results.json are not written
+# (DBT_WRITE_JSON=true writes them), which saves serialising the manifest on every run:
+# dbt.log and the run's Dagster events keep each result.
 OUTPUT_DEFAULTS = (
     ("DBT_LOG_LEVEL_FILE", ("--log-level-file", "info")),
     ("DBT_WRITE_JSON", ("--no-write-json",)),

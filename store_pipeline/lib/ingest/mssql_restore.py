@@ -4,7 +4,7 @@ The backup replaces a scratch database (``RESTORE DATABASE ... WITH REPLACE, CHE
 checked against the POS schema and its retention window, and each date of the window whose rows
 changed, with D's state, is replaced in ``[raw_pos].[<table>]`` inside one explicit transaction:
 re-landing a backup changes nothing and a failure leaves raw_pos as it was. The rules of the
-embedded ``restore.land_snapshots`` apply (``store_pipeline.lib.ingest.landing_plan``). Works on
+embedded ``landing.land_snapshots`` apply (``store_pipeline.lib.ingest.landing_plan``). Works on
 any DB-API cursor of an autocommit pyodbc connection.
 """
 

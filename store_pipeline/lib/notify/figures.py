@@ -1,4 +1,4 @@
-"""The key numbers each e-mail carries, read from the report marts (DESIGN.md definitions)."""
+"""Each e-mail's key numbers, read from the report marts (docs/DESIGN.md, "KPI definitions")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plotly HTML reports rendered from the ``marts.rpt_*`` tables (see DESIGN.md "Reports")."""
+"""Plotly HTML reports rendered from the ``marts.rpt_*`` tables (docs/DESIGN.md, "Reports")."""
 
 from store_pipeline.lib.reports.files import ensure_plotly_js
 from store_pipeline.lib.reports.index import write_index

@@ -1,4 +1,4 @@
-"""Chain KPIs of a period (DESIGN.md definitions) and how a change is judged."""
+"""Chain KPIs of a period (docs/DESIGN.md, "KPI definitions") and how a change is judged."""
 
 from __future__ import annotations
 
