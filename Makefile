@@ -8,7 +8,7 @@ install: .venv/.installed
 
 .venv/.installed: pyproject.toml uv.lock
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen --compile-bytecode  # byte-compiled once: imports start in half the time
+	$(UV) sync --frozen --compile-bytecode  # byte-compiled once, not on each first import
 	@touch $@
 
 dbt-parse: install
