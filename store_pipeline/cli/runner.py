@@ -15,21 +15,26 @@ from store_pipeline.defs.automation import (
     changed_dates,
     landed_partitions,
 )
+from store_pipeline.defs.dbt.assets import store_dbt_models
+from store_pipeline.defs.forecasts.jobs import forecast_job
+from store_pipeline.defs.ingestion.jobs import ingestion_job
+from store_pipeline.defs.operations.jobs import analytics_job
+from store_pipeline.defs.reports.jobs import monthly_reports_job, weekly_reports_job
 from store_pipeline.instance.dead_runs import fail_dead_runs, process_tags
 from store_pipeline.lib.ingest.landing import dates_between
 from store_pipeline.lib.rebuild import consecutive_runs, rebuild_ranges
 
 # Stage progress (INFO) on the console; the run's full event log stays in the instance.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-DBT_STEP = "store_dbt_models"
-INGESTION_JOB, ANALYTICS_JOB = "ingestion_job", "analytics_job"
+DBT_STEP = store_dbt_models.op.name
 
-# (job, the partitioning it runs over) in the order a range must be built.
+# (the job, the partitioning it runs over) in the order a range must be built; the daily
+# partitions are ingestion_job's, then analytics_job's (_land_then_build).
 RANGE_JOBS = (
-    ("daily_pipeline_job", "daily"),  # run as ingestion_job, then analytics_job
-    ("weekly_reports_job", "weekly"),
-    ("monthly_reports_job", "monthly"),
-    ("forecast_job", "forecast"),  # weekly partitions; only when asked for
+    (None, "daily"),
+    (weekly_reports_job.name, "weekly"),
+    (monthly_reports_job.name, "monthly"),
+    (forecast_job.name, "forecast"),  # weekly partitions; only when asked for
 )
 DEFAULT_PARTITIONINGS = ("daily", "weekly", "monthly")
 
@@ -98,7 +103,7 @@ def _land_then_build(defs: dg.Definitions, daily: dg.TimeWindowPartitionsDefinit
     keys = keys_overlapping(daily, start, end)
     if not keys:
         return []
-    if not _run(defs, INGESTION_JOB, keys, instance, announce, False, runs):
+    if not _run(defs, ingestion_job.name, keys, instance, announce, False, runs):
         return None
     extra = _dependents(instance, runs[-1].run_id, start, end)
     if extra:
@@ -107,7 +112,7 @@ def _land_then_build(defs: dg.Definitions, daily: dg.TimeWindowPartitionsDefinit
     spans = consecutive_runs({*dates_between(start, end),
                               *(d for a, b in extra for d in dates_between(a, b))})
     for keys in key_runs(daily, spans):
-        if not _run(defs, ANALYTICS_JOB, keys, instance, announce, full_refresh, runs):
+        if not _run(defs, analytics_job.name, keys, instance, announce, full_refresh, runs):
             return None
     return spans
 

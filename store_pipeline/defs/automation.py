@@ -8,7 +8,7 @@ The decisions are plain functions of what the instance recorded; the sensors and
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,7 +26,6 @@ LANDED_KEY = dg.AssetKey(["raw_pos", "transaction"])
 DEPENDENTS_HANDLED_TAG = "store_pipeline/dependents_handled"
 # How often the sensors poll the outbox and the instance.
 POLL_SECONDS = int(os.environ.get("STORE_PIPELINE_SENSOR_INTERVAL", "30"))
-ANALYTICS_JOBS = ("analytics_job", "daily_pipeline_job")
 DAILY_REPORTS_KEY = dg.AssetKey(["reports", "sales_dashboard"])
 _BATCH = 500
 
@@ -86,8 +85,10 @@ def new_materializations(instance: dg.DagsterInstance, key: dg.AssetKey,
         ascending=True).records)
 
 
-def landings_since(instance: dg.DagsterInstance, after: int) -> tuple[list[Landing], int]:
-    """The landings recorded after storage id ``after``, and the newest storage id seen."""
+def landings_since(instance: dg.DagsterInstance, after: int,
+                   analytics_jobs: Collection[str]) -> tuple[list[Landing], int]:
+    """The landings recorded after storage id ``after`` (those of ``analytics_jobs`` built
+    their dates too), and the newest storage id seen."""
     records = new_materializations(instance, LANDED_KEY, after)
     by_run: dict[str, set[date]] = {}
     for record in records:
@@ -98,18 +99,20 @@ def landings_since(instance: dg.DagsterInstance, after: int) -> tuple[list[Landi
         run = instance.get_run_by_id(run_id)
         if run is None or run.tags.get(DEPENDENTS_HANDLED_TAG):
             continue
-        built = partitions if run.job_name in ANALYTICS_JOBS else set()
+        built = partitions if run.job_name in analytics_jobs else set()
         landings.append(Landing(run_id, frozenset(partitions | changed_dates(instance, run_id)),
                                 frozenset(built)))
     newest = records[-1].storage_id if records else after
     return landings, newest
 
 
-def rebuild_requests(instance: dg.DagsterInstance, cursor: int) -> tuple[list[dg.RunRequest], int]:
-    """Analytics runs for the landings after ``cursor``, and the next cursor."""
-    landings, newest = landings_since(instance, cursor)
+def rebuild_requests(instance: dg.DagsterInstance, cursor: int, job: str,
+                     analytics_jobs: Collection[str]) -> tuple[list[dg.RunRequest], int]:
+    """Runs of ``job`` for the landings after ``cursor`` (a landing by one of
+    ``analytics_jobs`` built its own dates), and the next cursor."""
+    landings, newest = landings_since(instance, cursor, analytics_jobs)
     ranges = plan_rebuilds(landings, landed_partitions(instance)) if landings else []
-    requests = [range_request("analytics_job", first.isoformat(), last.isoformat(),
+    requests = [range_request(job, first.isoformat(), last.isoformat(),
                               f"rebuild:{first}:{last}:{newest}") for first, last in ranges]
     return requests, newest
 

@@ -23,6 +23,8 @@ daily_pipeline_job = dg.define_asset_job(
     "daily_pipeline_job", selection=INGESTION | ANALYTICS,
     description="Every daily asset, ingestion included: what a backfill of a date range runs.",
 )
+# The jobs that build a date's analytics (a landing by one of them built its own dates).
+ANALYTICS_JOB_NAMES = (analytics_job.name, daily_pipeline_job.name)
 health_job = dg.define_asset_job(
     "health_job", selection=dg.AssetSelection.assets(pipeline_health),
     description="The pipeline-health report for IT operations.",

@@ -12,7 +12,7 @@ from store_pipeline.defs.automation import POLL_SECONDS, rebuild_requests
 from store_pipeline.defs.operations.alerts import failure_email, freshness_email, send_alert
 from store_pipeline.defs.operations.catalog import watched_assets
 from store_pipeline.defs.operations.freshness import freshness_states
-from store_pipeline.defs.operations.jobs import analytics_job
+from store_pipeline.defs.operations.jobs import ANALYTICS_JOB_NAMES, analytics_job
 from store_pipeline.defs.operations.runs import failed_steps
 from store_pipeline.defs.resources.notifications import Notifications
 from store_pipeline.defs.resources.smtp import SmtpMailer
@@ -28,7 +28,8 @@ NOBODY = "no it_operations subscriber and no webhook: alert not sent"
                        "date whose figures read a date a later backup changed.")
 def landed_data_sensor(context: dg.SensorEvaluationContext):
     """One analytics run per range of dates to (re)build since the last evaluation."""
-    requests, cursor = rebuild_requests(context.instance, int(context.cursor or 0))
+    requests, cursor = rebuild_requests(context.instance, int(context.cursor or 0),
+                                        analytics_job.name, ANALYTICS_JOB_NAMES)
     context.update_cursor(str(cursor))
     return requests or dg.SkipReason("no date landed or changed since the last evaluation")
 
