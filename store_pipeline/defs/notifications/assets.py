@@ -23,17 +23,21 @@ from store_pipeline.defs.resources.webhook import AlertWebhook
 from store_pipeline.lib.notify.alert_log import AlertLog
 from store_pipeline.lib.notify.ledger import SentLedger
 from store_pipeline.lib.notify.planned import Outcome, Planned
-from store_pipeline.lib.notify.stakeholders import plan_daily, plan_monthly, plan_weekly
+from store_pipeline.lib.notify.stakeholders import (
+    Audience,
+    plan_daily,
+    plan_monthly,
+    plan_weekly,
+)
 from store_pipeline.lib.notify.subscriptions import (
     C_SUITE,
     REGIONAL_DIRECTOR,
     STORE_MANAGER,
-    Subscriber,
     with_role,
 )
 from store_pipeline.lib.reports.data import Fetch
 
-Plan = Callable[[Fetch, str, list[Subscriber], Path, str, Outcome], Iterator[Planned]]
+Plan = Callable[[Fetch, str, Audience], Iterator[Planned]]
 
 
 class EmailConfig(dg.Config):
@@ -77,9 +81,9 @@ def _email(context: dg.AssetExecutionContext, config: EmailConfig, role: str, pl
                              f"({skipped[0]} .. {skipped[-1]}; range_policy "
                              f"{config.range_policy})")
     if keys:
+        audience = Audience(recipients, data_home.reports, notifications.reports_url, outcome)
         with warehouse.reader(log=context.log.info) as fetch:
-            planned = (item for key in keys for item in plan(
-                fetch, key, recipients, data_home.reports, notifications.reports_url, outcome))
+            planned = (item for key in keys for item in plan(fetch, key, audience))
             send_planned(mailer, _ledger(data_home), planned, config.resend, context.log.info,
                          outcome)
     for warning in outcome.warnings:
