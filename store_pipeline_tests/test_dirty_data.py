@@ -262,4 +262,4 @@ def test_cli_option_same_seed_same_dirty_rows_and_a_clean_run_drops_the_manifest
 @pytest.mark.parametrize("rate", [0.0, -0.1, 0.06])
 def test_config_rejects_impossible_dirty_rates(rate):
     with pytest.raises(ValueError, match="dirty_rate"):
-        GeneratorConfig(dirty=True, dirty_rate=rate)
+        GeneratorConfig(end_date=date(2026, 3, 1), dirty=True, dirty_rate=rate)

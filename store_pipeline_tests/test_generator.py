@@ -347,6 +347,6 @@ def test_a_failed_write_leaves_no_file_behind(tmp_path):
 
 def test_config_rejects_impossible_values():
     with pytest.raises(ValueError, match="stores"):
-        GeneratorConfig(stores=0)
+        GeneratorConfig(end_date=date(2026, 3, 1), stores=0)
     with pytest.raises(ValueError, match="retention_days"):
-        GeneratorConfig(retention_days=0)
+        GeneratorConfig(end_date=date(2026, 3, 1), retention_days=0)

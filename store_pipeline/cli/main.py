@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from tqdm import tqdm
@@ -17,16 +16,12 @@ def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _yesterday(settings: Settings) -> date:
-    return datetime.now(settings.tz).date() - timedelta(days=1)
-
-
 def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     """Write one POS snapshot per business date into the outbox."""
     from store_pipeline.lib.generator import GeneratorConfig, generate_chain
     from store_pipeline.lib.generator.dirty import MANIFEST_NAME
 
-    end = args.end_date or _yesterday(settings)
+    end = args.end_date or settings.yesterday()
     outbox = Path(args.outbox) if args.outbox else settings.outbox
     config = GeneratorConfig(stores=args.stores, days=args.days, end_date=end, seed=args.seed,
                              dirty=args.dirty)
@@ -37,6 +32,14 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     if args.dirty:
         print(f"dirty rows listed in {outbox / MANIFEST_NAME}")
     return 0
+
+
+def _before_start(settings: Settings, start: date) -> bool:
+    """True (and says so) when ``start`` is before the first partition."""
+    if start < settings.start_date:
+        print(f"error: {start} is before STORE_PIPELINE_START_DATE={settings.start_date}; "
+              "set it to that date or earlier", file=sys.stderr)
+    return start < settings.start_date
 
 
 def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = False,
@@ -50,9 +53,7 @@ def _run_range(settings: Settings, start: date, end: date, full_refresh: bool = 
     )
     from store_pipeline.instance.config import get_instance
 
-    if start < settings.start_date:
-        print(f"error: {start} is before STORE_PIPELINE_START_DATE={settings.start_date}",
-              file=sys.stderr)
+    if _before_start(settings, start):
         return 2
     partitions = {"daily": daily_partitions, "weekly": weekly_partitions,
                   "monthly": monthly_partitions, "forecast": weekly_partitions}
@@ -75,11 +76,10 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Generate a chain, materialise every asset for its dates, say where the results are."""
-    end = _yesterday(settings)
+    end = settings.yesterday()
     start = end - timedelta(days=args.days - 1)
-    if start < settings.start_date:
-        os.environ["STORE_PIPELINE_START_DATE"] = start.isoformat()
-        settings = load_settings()
+    if _before_start(settings, start):
+        return 2
     gen = argparse.Namespace(stores=args.stores, days=args.days, end_date=end, seed=args.seed,
                              outbox=None, quiet=False, dirty=False)
     cmd_generate(gen, settings)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dotenv import load_dotenv
+
+from store_pipeline.lib.data_folders import DataFolders
 
 DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_START_DATE = "2025-01-01"
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(DataFolders):
     """Where the data lives and how the chain's calendar works."""
 
     home: Path
@@ -25,28 +27,12 @@ class Settings:
     warehouse: str = "duckdb"  # or "sqlserver": also the dbt target
 
     @property
-    def landing(self) -> Path:
-        return self.home / "landing"
-
-    @property
-    def warehouse_path(self) -> Path:
-        return self.home / "warehouse.duckdb"
-
-    @property
-    def exports(self) -> Path:
-        return self.home / "exports"
-
-    @property
-    def reports(self) -> Path:
-        return self.home / "reports"
-
-    @property
-    def dagster_home(self) -> Path:
-        return self.home / "dagster_home"
-
-    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def yesterday(self) -> date:
+        """The business date before today's, on the chain's clock."""
+        return datetime.now(self.tz).date() - timedelta(days=1)
 
 
 def load_environment() -> None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-
-
-def _yesterday() -> date:
-    return date.today() - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -23,9 +19,9 @@ class GeneratorConfig:
     ``store_pipeline.lib.generator.arrivals``.
     """
 
+    end_date: date
     stores: int = 5
     days: int = 35
-    end_date: date = field(default_factory=_yesterday)
     seed: int = 42
     retention_days: int = 7
     transactions_per_store_day: int = 400
