@@ -84,14 +84,26 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                              outbox=None, quiet=False, dirty=False)
     cmd_generate(gen, settings)
     status = _run_range(settings, start, end)
-    if status == 0:  # the demand forecast of the week in progress, from the history before it
-        today = end + timedelta(days=1)
-        status = _run_range(settings, today, today, only=["forecast"])
+    if status == 0:
+        status = _demo_forecast(settings, start, end + timedelta(days=1))
     if status == 0:
         print(f"\nExports: {settings.exports / end.isoformat()} (one folder per business date)")
         print(f"Reports: {settings.reports / 'index.html'}")
         print("Dagster UI: make ui (or store-pipeline ui), then open http://127.0.0.1:3000")
     return status
+
+
+def _demo_forecast(settings: Settings, first: date, today: date) -> int:
+    """The demand forecast of the week in progress, from the history before its Monday, when
+    the demo's days hold enough of it."""
+    from store_pipeline.lib.forecast.features import MIN_HISTORY_DAYS
+
+    history = (today - timedelta(days=today.weekday()) - first).days
+    if history <= MIN_HISTORY_DAYS:
+        print(f"forecast skipped: {history} days before this week's Monday, "
+              f"{MIN_HISTORY_DAYS + 1} needed (ask for more --days)")
+        return 0
+    return _run_range(settings, today, today, only=["forecast"])
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
