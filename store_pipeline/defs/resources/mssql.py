@@ -22,6 +22,7 @@ from pydantic import Field
 
 from store_pipeline.defs.resources.warehouse import Fetch, Warehouse, WriteDays
 from store_pipeline.lib.csv_export import write_rows_days
+from store_pipeline.lib.dbt_views import existing_views
 from store_pipeline.lib.forecast_tables import SCHEMA, ForecastTable
 from store_pipeline.lib.ingest import mssql_restore
 from store_pipeline.lib.ingest.landing import LandedDate
@@ -160,6 +161,10 @@ class SqlServerWarehouse(Warehouse):
     def landed_dates(self, start: date, end: date) -> set[date]:
         with self.connect() as connection:
             return mssql_restore.landed_dates(connection.cursor(), start, end)
+
+    def views(self) -> set[tuple[str, str]]:
+        with self.connect() as connection:
+            return existing_views(connection.cursor())
 
     @contextlib.contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from store_pipeline.lib.csv_export import CopyExporter, Export
+from store_pipeline.lib.dbt_views import existing_views
 from store_pipeline.lib.forecast_tables import SCHEMA, ForecastTable
 from store_pipeline.lib.ingest.landing import LandedDate, land_snapshots, landed_dates
 from store_pipeline.lib.ingest.landing_plan import DEFAULT_RETENTION_DAYS
@@ -93,6 +94,10 @@ class Warehouse(dg.ConfigurableResource):
         """Business dates from ``start`` to ``end`` that have transactions in raw_pos."""
         raise NotImplementedError
 
+    def views(self) -> set[tuple[str, str]]:
+        """(schema, name) of every view the warehouse has, lower-cased."""
+        raise NotImplementedError
+
     def reader(self, log: Callable[[str], None] | None = None) -> AbstractContextManager[Fetch]:
         """A ``fetch(table, start, end, date_column="business_date")`` over the marts, for one
         connection's lifetime."""
@@ -145,6 +150,12 @@ class DuckDBWarehouse(Warehouse):
             return set()
         with self.connect(read_only=True) as con:
             return landed_dates(con, start, end)
+
+    def views(self) -> set[tuple[str, str]]:
+        if not Path(self.path).is_file():
+            return set()
+        with self.connect(read_only=True) as con:
+            return existing_views(con.cursor())
 
     @contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:
