@@ -1,4 +1,5 @@
-"""The pipeline-health report as one HTML page (every text escaped, plain tables)."""
+"""The pipeline-health report as one page in the reports' shell (every text escaped, plain
+tables)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from markupsafe import Markup
 
 from store_pipeline.defs.operations.catalog import watched_assets
 from store_pipeline.defs.operations.health import Health, collect_health
 from store_pipeline.internals.freshness import FAIL, PASS, UNKNOWN, WARN
 from store_pipeline.lib.notify.alert_log import AlertLog
-from store_pipeline.lib.notify.content import Block, Para, Table, render_html
 from store_pipeline.lib.notify.store_alerts import StoreAlert
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.files import write_atomic
-from store_pipeline.lib.reports.index import HEALTH, write_index
+from store_pipeline.lib.reports.index import HEALTH, INDEX, write_index
+from store_pipeline.lib.reports.page import grid, page, section, text_table
 from store_pipeline.lib.settings import load_settings
 
 TITLE = "Pipeline health"
@@ -46,54 +48,60 @@ def write_health_report(instance: dg.DagsterInstance, asset_graph: Any,
 
 def health_page(health: Health, alerts: Sequence[StoreAlert] = ()) -> str:
     """Runs, failures, partition gaps, freshness and store alerts, most urgent first."""
-    subtitle = Para(f"Generated {_when(health.generated)}; runs since {_when(health.since)}.")
-    blocks: list[Block] = [subtitle, *_runs(health), *_failures(health), *_gaps(health),
-                           *_freshness(health), *_alerts(alerts)]
-    return render_html(TITLE, TITLE, blocks)
+    subtitle = f"Generated {_when(health.generated)}; runs since {_when(health.since)}."
+    sections = (_runs(health), _failures(health), _gaps(health), _freshness(health),
+                _alerts(alerts))
+    return page(TITLE, subtitle, grid(*sections), links=(("All reports", INDEX),), charts=False)
 
 
-def _runs(health: Health) -> list[Block]:
+def _part(summary: str, header: Sequence[str] = (), rows: Sequence[Sequence[str]] = ()
+          ) -> Markup:
+    """A card titled by its one-line ``summary``, with its table when it has rows."""
+    return section(summary, text_table(header, rows) if rows else "", wide=True)
+
+
+def _runs(health: Health) -> Markup:
     rows = tuple((j.job, fmt.count(j.runs), fmt.count(j.succeeded), fmt.count(j.failed),
                   _seconds(j.median_seconds), _seconds(j.max_seconds), _when(j.last_started))
                  for j in health.jobs)
     if not rows:
-        return [Para("Runs per job: none in the window.")]
+        return _part("Runs per job: none in the window.")
     header = ("Job", "Runs", "Succeeded", "Failed", "Median s", "Max s", "Last started")
-    return [Para("Runs per job"), Table(header, rows)]
+    return _part("Runs per job", header, rows)
 
 
-def _failures(health: Health) -> list[Block]:
+def _failures(health: Health) -> Markup:
     if not health.failures:
-        return [Para("Failed runs: none in the window.")]
+        return _part("Failed runs: none in the window.")
     rows = tuple((_when(f.started), f.job, f.partition, step.step, step.error, f.run_id)
                  for f in sorted(health.failures, key=lambda f: f.started or health.since,
                                  reverse=True)
                  for step in f.steps)
     header = ("Started", "Job", "Partition", "Step", "Error", "Run id")
-    return [Para(f"Failed runs: {len(health.failures)}"), Table(header, rows)]
+    return _part(f"Failed runs: {len(health.failures)}", header, rows)
 
 
-def _gaps(health: Health) -> list[Block]:
+def _gaps(health: Health) -> Markup:
     checked = f"{health.partitioned_assets} partitioned assets checked"
     if not health.gaps:
-        return [Para(f"Missing partitions: none ({checked}).")]
+        return _part(f"Missing partitions: none ({checked}).")
     rows = tuple((g.asset, g.first, g.last, fmt.count(g.materialized), ", ".join(g.missing))
                  for g in health.gaps)
     header = ("Asset", "First", "Last", "Materialised", "Missing between first and last")
-    return [Para(f"Missing partitions: {len(health.gaps)} of {checked}"), Table(header, rows)]
+    return _part(f"Missing partitions: {len(health.gaps)} of {checked}", header, rows)
 
 
-def _freshness(health: Health) -> list[Block]:
+def _freshness(health: Health) -> Markup:
     states = sorted(health.freshness, key=lambda f: (STATE_ORDER.get(f.state, 9), f.asset))
     counts = ", ".join(f"{sum(f.state == s for f in states)} {s}" for s in STATE_ORDER)
     rows = tuple((f.asset, f.state, _when(f.deadline), _when(f.last_materialized))
                  for f in states)
     header = ("Asset", "State", "Deadline", "Last materialised")
-    return [Para(f"Freshness: {counts}"), Table(header, rows)]
+    return _part(f"Freshness: {counts}", header, rows)
 
 
-def _alerts(alerts: Sequence[StoreAlert]) -> list[Block]:
+def _alerts(alerts: Sequence[StoreAlert]) -> Markup:
     if not alerts:
-        return [Para("Store alerts: none in the window.")]
+        return _part("Store alerts: none in the window.")
     rows = tuple((str(a.day), a.store_code, a.kind, a.detail) for a in alerts)
-    return [Para(f"Store alerts: {len(alerts)}"), Table(("Day", "Store", "Rule", "Found"), rows)]
+    return _part(f"Store alerts: {len(alerts)}", ("Day", "Store", "Rule", "Found"), rows)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from store_pipeline.lib.notify.content import Attachment, Block, Link, Para
 from store_pipeline.lib.reports.files import ensure_plotly_js
-from store_pipeline.lib.reports.scoped import script_json
+from store_pipeline.lib.templates import script_json
 
 _PLOTLY_TAG = re.compile(r'<script src="[^"]*plotly\.min\.js"[^>]*></script>')
 

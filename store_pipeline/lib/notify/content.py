@@ -1,22 +1,23 @@
-"""E-mail content as blocks rendered twice: HTML (every text escaped) and plain text."""
+"""E-mail content as blocks rendered twice: HTML from a template (every text escaped) and
+plain text."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import ClassVar
 
-_CELL = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:{align}"
-_FONT = "font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#222"
+from store_pipeline.lib.templates import render
 
 
 @dataclass(frozen=True)
 class Para:
     """A paragraph of text."""
 
+    kind: ClassVar[str] = "para"
     text: str
 
 
@@ -24,6 +25,7 @@ class Para:
 class Table:
     """A table of text cells; columns after the first are right-aligned (numbers)."""
 
+    kind: ClassVar[str] = "table"
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
@@ -32,6 +34,7 @@ class Table:
 class Link:
     """A link with its visible label."""
 
+    kind: ClassVar[str] = "link"
     label: str
     url: str
 
@@ -57,43 +60,9 @@ class Email:
     attachments: tuple[Attachment, ...] = ()
 
 
-def esc(value: object) -> str:
-    """``value`` as HTML text: ``<``, ``>``, ``&`` and quotes escaped."""
-    return html.escape(str(value), quote=True)
-
-
 def to_html(email: Email) -> str:
-    """The message's HTML part."""
-    return render_html(email.subject, email.heading, email.blocks)
-
-
-def render_html(title: str, heading: str, blocks: Sequence[Block]) -> str:
-    """A complete HTML document with inline styles (mail clients drop style sheets)."""
-    parts = [f'<h2 style="margin:0 0 12px">{esc(heading)}</h2>']
-    parts += [_html_block(block) for block in blocks]
-    body = "\n".join(parts)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-            f"<title>{esc(title)}</title></head>\n"
-            f'<body style="{_FONT}">\n{body}\n</body>\n</html>\n')
-
-
-def _html_block(block: Block) -> str:
-    if isinstance(block, Para):
-        return f'<p style="margin:8px 0">{esc(block.text)}</p>'
-    if isinstance(block, Link):
-        return f'<p style="margin:8px 0"><a href="{esc(block.url)}">{esc(block.label)}</a></p>'
-    head = "".join(_cell("th", text, column) for column, text in enumerate(block.header))
-    rows = "".join(
-        "<tr>" + "".join(_cell("td", text, column) for column, text in enumerate(row)) + "</tr>"
-        for row in block.rows
-    )
-    return (f'<table style="border-collapse:collapse;margin:8px 0">'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-
-
-def _cell(tag: str, text: str, column: int) -> str:
-    style = _CELL.format(align="left" if column == 0 else "right")
-    return f'<{tag} style="{style}">{esc(text)}</{tag}>'
+    """The message's HTML part, every text escaped (``email.html``)."""
+    return render("email.html", title=email.subject, heading=email.heading, blocks=email.blocks)
 
 
 def to_text(email: Email) -> str:

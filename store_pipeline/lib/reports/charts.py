@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable
 
 import plotly.io as pio
+from markupsafe import Markup
 
 from store_pipeline.lib.reports.theme import TEMPLATE
 
@@ -67,13 +68,13 @@ def figure(**layout: object) -> Figure:
     return Figure({"template": TEMPLATE, **layout})
 
 
-def fragment(fig: Figure, div_id: str, height: int = 380) -> str:
+def fragment(fig: Figure, div_id: str, height: int = 380) -> Markup:
     """The figure as a ``<div>`` + ``<script>`` fragment with a fixed id (no plotly.js inside).
 
-    plotly's JSON writer escapes ``<``, ``>`` and ``/``, so text in the data cannot close the
-    ``<script>`` element.
+    The one piece of markup the pages take as it is: plotly's JSON writer escapes ``<``, ``>``
+    and ``/``, so text in the data cannot close the ``<script>`` element.
     """
-    return pio.to_html(
+    return Markup(pio.to_html(
         {"data": fig.data, "layout": fig.layout},
         validate=False,
         full_html=False,
@@ -82,4 +83,4 @@ def fragment(fig: Figure, div_id: str, height: int = 380) -> str:
         config=CONFIG,
         default_height=f"{height}px",
         default_width="100%",
-    )
+    ))

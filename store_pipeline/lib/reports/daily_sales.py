@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
+from markupsafe import Markup
 
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.charts import (
@@ -87,10 +88,8 @@ def build(fetch: Fetch, day: date) -> str:
     if quarantined is not None:
         sections.append(_data_quality(quarantined))
         sources = (*SOURCES, QUARANTINE)
-    body = "\n".join([
-        kpi_tiles(kpi_values(sales, load(fetch, EMPLOYEE_HOURS, day)), comparisons),
-        grid(*sections),
-    ])
+    summary = kpi_tiles(kpi_values(sales, load(fetch, EMPLOYEE_HOURS, day)), comparisons)
+    body = summary + grid(*sections)
     subtitle = (
         f"{fmt.day_label(day)} · {len(sales)} stores · changes against the same weekday last "
         "week and last year"
@@ -104,7 +103,7 @@ def _day_kpis(fetch: Fetch, day: date) -> dict[str, float | None]:
     return kpi_values(load(fetch, DAILY_SALES, day), load(fetch, EMPLOYEE_HOURS, day))
 
 
-def _stores(sales: pd.DataFrame) -> str:
+def _stores(sales: pd.DataFrame) -> Markup:
     """Net sales per store in the store's colour, with last week and last year as markers."""
     ranked = sales.sort_values(["net_sales", "store_code"], ascending=[False, True])
     colors = store_colors(ranked["store_code"])
@@ -145,7 +144,7 @@ def _stores(sales: pd.DataFrame) -> str:
     return section("Net sales by store", chart, note=note)
 
 
-def _hours(hourly: pd.DataFrame) -> str:
+def _hours(hourly: pd.DataFrame) -> Markup:
     """Chain net sales (bars, peak hours highlighted) and transactions (line) per hour."""
     heading = "Sales and transactions by hour"
     if hourly.empty:
@@ -176,7 +175,7 @@ def _hours(hourly: pd.DataFrame) -> str:
     return section(heading, fragment(fig, "sales-by-hour"), note=note)
 
 
-def _tenders(tenders: pd.DataFrame) -> str:
+def _tenders(tenders: pd.DataFrame) -> Markup:
     """Amount per tender type as a donut, with counts, refunds and split payments."""
     heading = "Tender mix"
     if tenders.empty:
@@ -212,7 +211,7 @@ def _tenders(tenders: pd.DataFrame) -> str:
     return section(heading, fragment(fig, "tender-mix", height=300) + table(mix, columns))
 
 
-def _top_products(products: pd.DataFrame) -> str:
+def _top_products(products: pd.DataFrame) -> Markup:
     """The chain's best sellers of the day by net sales."""
     heading = f"Top {TOP_PRODUCTS} products by net sales"
     if products.empty:
@@ -246,7 +245,7 @@ def _top_products(products: pd.DataFrame) -> str:
     return section(heading, fragment(fig, "top-products", height=120 + 30 * len(top)))
 
 
-def _discounts_and_returns(sales: pd.DataFrame) -> str:
+def _discounts_and_returns(sales: pd.DataFrame) -> Markup:
     """Discounts and returns per store, each also as a share of the store's gross sales."""
     stores = sales.sort_values("store_code")
     fig = figure(barmode="group", yaxis={"title": {"text": "Amount"}}, xaxis={"type": "category"})
@@ -272,7 +271,7 @@ def _discounts_and_returns(sales: pd.DataFrame) -> str:
     return section("Discounts and returns", fragment(fig, "discounts-returns"), note=note)
 
 
-def _data_quality(quarantined: pd.DataFrame) -> str:
+def _data_quality(quarantined: pd.DataFrame) -> Markup:
     """Rows of the day's backup that broke a data rule, per kind of problem."""
     heading = "Data quality"
     found = quarantined[quarantined["row_count"] > 0].sort_values(

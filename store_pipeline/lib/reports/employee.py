@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from markupsafe import Markup
 
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.charts import (
@@ -72,16 +73,13 @@ def _build(fetch: Fetch, start: date, end: date, title: str, subtitle: str, *,
     people = per_employee(hours, weekly=weekly)
     hourly = load(fetch, HOURLY_SALES, start, end)
     colors = store_colors([*hours["store_code"], *hourly["store_code"]])
-    body = "\n".join([
-        _summary(people),
-        grid(
-            _hours_chart(people),
-            _splh_chart(people, colors),
-            _staffing(hourly),
-            _staffing_by_store(hourly),
-            section("Employees", _employee_table(people), wide=True),
-        ),
-    ])
+    body = _summary(people) + grid(
+        _hours_chart(people),
+        _splh_chart(people, colors),
+        _staffing(hourly),
+        _staffing_by_store(hourly),
+        section("Employees", _employee_table(people), wide=True),
+    )
     links = PERIOD_LINKS if weekly else DAY_LINKS
     return page(title, subtitle, body, links=links, sources=SOURCES)
 
@@ -108,7 +106,7 @@ def per_employee(hours: pd.DataFrame, *, weekly: bool) -> pd.DataFrame:
     return people
 
 
-def _summary(people: pd.DataFrame) -> str:
+def _summary(people: pd.DataFrame) -> Markup:
     totals = people[list(SUMMED)].sum()
     return tiles([
         tile("employees", "Employees", len(people), fmt.count),
@@ -133,7 +131,7 @@ def _hover(row) -> str:
     )
 
 
-def _hours_chart(people: pd.DataFrame) -> str:
+def _hours_chart(people: pd.DataFrame) -> Markup:
     """Regular and overtime hours of the employees who worked most."""
     top = people.sort_values(["hours_worked", "who"], ascending=[False, True]).head(TOP_EMPLOYEES)
     texts = [_hover(row) for row in top.itertuples()]
@@ -147,7 +145,7 @@ def _hours_chart(people: pd.DataFrame) -> str:
     return section(heading, fragment(fig, "hours-by-employee", height=120 + 22 * len(top)))
 
 
-def _splh_chart(people: pd.DataFrame, colors: dict[str, str]) -> str:
+def _splh_chart(people: pd.DataFrame, colors: dict[str, str]) -> Markup:
     """Sales per labor hour against hours worked, one colour per store."""
     worked = people[people["hours_worked"] > 0]
     worked = worked.assign(hovertext=[_hover(row) for row in worked.itertuples()])
@@ -182,7 +180,7 @@ def staffing_by_hour(hourly: pd.DataFrame) -> pd.DataFrame:
     return by_hour
 
 
-def _staffing(hourly: pd.DataFrame) -> str:
+def _staffing(hourly: pd.DataFrame) -> Markup:
     """Staff-hours (bars coloured by verdict) against transactions (line) per hour of day."""
     heading = "Staffing against transactions by hour"
     if hourly.empty:
@@ -220,7 +218,7 @@ def _staffing(hourly: pd.DataFrame) -> str:
     return section(heading, fragment(fig, "staffing-by-hour"), note=note)
 
 
-def _staffing_by_store(hourly: pd.DataFrame) -> str:
+def _staffing_by_store(hourly: pd.DataFrame) -> Markup:
     """Transactions per staff-hour for each store and hour of day as a heat map."""
     heading = "Transactions per staff-hour by store"
     if hourly.empty:
@@ -257,7 +255,7 @@ def _staffing_by_store(hourly: pd.DataFrame) -> str:
     return section(heading, chart, note=note)
 
 
-def _employee_table(people: pd.DataFrame) -> str:
+def _employee_table(people: pd.DataFrame) -> Markup:
     rows = people.sort_values(["store_code", "hours_worked", "who"],
                               ascending=[True, False, True])
     return table(rows, [

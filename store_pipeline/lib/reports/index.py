@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.files import TITLES, write_atomic
-from store_pipeline.lib.reports.page import escape, grid, page, remark, section
+from store_pipeline.lib.reports.page import render_page
 
 PERIODS = ("monthly", "weekly", "daily")
 INDEX = "index.html"
@@ -36,6 +35,15 @@ class ReportSet:
     def href(self, name: str) -> str:
         """Link to report ``name`` relative to the reports folder."""
         return f"{self.period}/{self.key}/{name}.html"
+
+    @property
+    def index_href(self) -> str:
+        """Link to the folder's own index page, relative to the reports folder."""
+        return f"{self.period}/{self.key}/{INDEX}"
+
+    def links(self, prefix: str) -> list[tuple[str, str]]:
+        """(title, address) of each report, addresses under ``prefix``."""
+        return [(_title(name), prefix + self.href(name)) for name in self.names]
 
 
 def scan(reports_dir: Path) -> dict[str, list[ReportSet]]:
@@ -74,34 +82,13 @@ def _title(name: str) -> str:
     return TITLES.get(name, name.replace("_", " ").capitalize())
 
 
-def _links(report_set: ReportSet, prefix: str) -> str:
-    return " ".join(
-        f'<a href="{escape(prefix + report_set.href(name))}">{escape(_title(name))}</a>'
-        for name in report_set.names
-    )
-
-
-def _link_list(rows: Sequence[str]) -> str:
-    return '<ul class="links">' + "".join(f"<li>{row}</li>" for row in rows) + "</ul>"
-
-
 def root_page(sets: dict[str, list[ReportSet]], has_health: bool = False) -> str:
     """``index.html``: monthly, weekly and daily reports, newest first, and the pipeline-health
     page for IT when it exists."""
-    cards = []
-    for period in PERIODS:
-        rows = [f"<strong>{escape(s.label)}</strong> {_links(s, '')}" for s in sets[period]]
-        if period == "daily":
-            rows = [
-                f'{row} <a href="{escape(f"daily/{s.key}/{INDEX}")}">All of the day</a>'
-                for row, s in zip(rows, sets[period], strict=True)
-            ]
-        content = _link_list(rows) if rows else remark("None yet.")
-        cards.append(section(period.capitalize(), content, wide=period == "daily"))
     counts = ", ".join(f"{len(sets[period])} {period}" for period in PERIODS)
     links = (("Pipeline health", HEALTH),) if has_health else ()
-    return page("Store reports", f"Report sets: {counts}", grid(*cards), links=links,
-                charts=False)
+    return render_page("index.html", "Store reports", f"Report sets: {counts}", links=links,
+                       charts=False, periods={period: sets[period] for period in PERIODS})
 
 
 def day_page(day: ReportSet, sets: dict[str, list[ReportSet]], older: ReportSet | None,
@@ -111,15 +98,11 @@ def day_page(day: ReportSet, sets: dict[str, list[ReportSet]], older: ReportSet 
     month_key = day.key[:7]
     covering = [s for s in sets["weekly"] if s.key == week_key]
     covering += [s for s in sets["monthly"] if s.key == month_key]
-    rows = [f"<strong>{escape(s.label)}</strong> {_links(s, '../../')}" for s in covering]
     links = [("All reports", f"../../{INDEX}")]
     links += [(f"{caption}: {s.key}", f"../{s.key}/{INDEX}")
               for caption, s in (("Previous day", older), ("Next day", newer)) if s]
-    body = grid(
-        section("This day", _link_list([_links(day, "../../")])),
-        section("Week and month", _link_list(rows) if rows else remark("None yet.")),
-    )
-    return page(f"Reports — {day.key}", day.label, body, links=links, charts=False)
+    return render_page("day_index.html", f"Reports — {day.key}", day.label, links=links,
+                       charts=False, day=day, covering=covering)
 
 
 def write_index(reports_dir: Path | str) -> Path:

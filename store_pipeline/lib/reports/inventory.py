@@ -6,6 +6,7 @@ import math
 from datetime import date
 
 import pandas as pd
+from markupsafe import Markup
 
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.charts import HOVER, figure, fragment, hover, label, labels
@@ -67,19 +68,16 @@ def build(fetch: Fetch, week_start: date) -> str:
         f"{stock['store_code'].nunique()} stores"
     )
     colors = store_colors(stock["store_code"])
-    body = "\n".join([
-        _summary(stock),
-        grid(
-            _reorder_by_store(stock),
-            _days_of_supply(stock, colors),
-            section("Reorder first", _reorder_table(stock, reorder_list(fetch, as_of)), wide=True,
-                    note="Stockouts first, then by ABC class and rate of sale; on order and "
-                         "order units from the reorder suggestions (reorder_suggestions.csv)."),
-            _dead_stock(stock, colors),
-            _abc_mix(stock, classes),
-            _turnover(stock),
-        ),
-    ])
+    body = _summary(stock) + grid(
+        _reorder_by_store(stock),
+        _days_of_supply(stock, colors),
+        section("Reorder first", _reorder_table(stock, reorder_list(fetch, as_of)), wide=True,
+                note="Stockouts first, then by ABC class and rate of sale; on order and "
+                     "order units from the reorder suggestions (reorder_suggestions.csv)."),
+        _dead_stock(stock, colors),
+        _abc_mix(stock, classes),
+        _turnover(stock),
+    )
     return page(title, subtitle, body, sources=SOURCES)
 
 
@@ -106,7 +104,7 @@ def latest_abc(products: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _summary(stock: pd.DataFrame) -> str:
+def _summary(stock: pd.DataFrame) -> Markup:
     dead = stock[stock["is_dead_stock"] == 1]
     return tiles([
         tile("items", "Items (store and SKU)", len(stock), fmt.count),
@@ -119,7 +117,7 @@ def _summary(stock: pd.DataFrame) -> str:
     ])
 
 
-def _reorder_by_store(stock: pd.DataFrame) -> str:
+def _reorder_by_store(stock: pd.DataFrame) -> Markup:
     """Stockouts and items at or below their reorder point, per store."""
     stores = stock.groupby("store_code")[["is_stockout", "below_reorder_point"]].sum()
     items = stock.groupby("store_code").size()
@@ -138,7 +136,7 @@ def _reorder_by_store(stock: pd.DataFrame) -> str:
     return section("Stockouts and reorder points by store", fragment(fig, "reorder-by-store"))
 
 
-def _reorder_table(stock: pd.DataFrame, suggestions: pd.DataFrame) -> str:
+def _reorder_table(stock: pd.DataFrame, suggestions: pd.DataFrame) -> Markup:
     due = stock[stock["below_reorder_point"] == 1].assign(
         abc_rank=lambda frame: frame["abc_class"].map(ABC_CLASSES.index)
     ).merge(suggestions[["store_code", "sku", "on_order_units", "suggested_order_units"]],
@@ -171,7 +169,7 @@ def supply_bucket(stock: pd.DataFrame) -> pd.Series:
     return bucket.where(stock["on_hand_units"] > 0, STOCKOUT)
 
 
-def _days_of_supply(stock: pd.DataFrame, colors: dict[str, str]) -> str:
+def _days_of_supply(stock: pd.DataFrame, colors: dict[str, str]) -> Markup:
     """How many items fall in each days-of-supply band, stacked by store."""
     order = [STOCKOUT, *SUPPLY_BUCKETS, NO_SALES]
     counts = pd.crosstab(supply_bucket(stock), stock["store_code"]).reindex(order, fill_value=0)
@@ -187,7 +185,7 @@ def _days_of_supply(stock: pd.DataFrame, colors: dict[str, str]) -> str:
                    note="Days of supply = on-hand units ÷ average daily units sold (28 days).")
 
 
-def _dead_stock(stock: pd.DataFrame, colors: dict[str, str]) -> str:
+def _dead_stock(stock: pd.DataFrame, colors: dict[str, str]) -> Markup:
     """Value of stock without a sale in 60 days, per store, and the largest such items."""
     heading = "Dead stock (no sale in 60 days)"
     dead = stock[stock["is_dead_stock"] == 1]
@@ -216,7 +214,7 @@ def _dead_stock(stock: pd.DataFrame, colors: dict[str, str]) -> str:
     return section(heading, fragment(fig, "dead-stock", height=300) + items)
 
 
-def _abc_mix(stock: pd.DataFrame, classes: pd.DataFrame) -> str:
+def _abc_mix(stock: pd.DataFrame, classes: pd.DataFrame) -> Markup:
     """Share of items, on-hand value and the week's net sales per ABC class."""
     sales = classes.assign(
         abc_class=classes["abc_class"].where(classes["abc_class"].isin(ABC_CLASSES), UNRANKED)
@@ -261,7 +259,7 @@ def department_turnover(stock: pd.DataFrame) -> pd.DataFrame:
     return departments.sort_values("turnover", ascending=False, kind="stable")
 
 
-def _turnover(stock: pd.DataFrame) -> str:
+def _turnover(stock: pd.DataFrame) -> Markup:
     """Estimated annualised turnover by department."""
     heading = "Inventory turnover by department (estimate)"
     departments = department_turnover(stock)

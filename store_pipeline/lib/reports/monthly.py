@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from markupsafe import Markup
 
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.charts import HOVER, figure, fragment, hover, labels, named_axis
@@ -72,21 +73,19 @@ def build(fetch: Fetch, month_start: date) -> str:
     last_year = load_month(fetch, same_month_last_year(month.first))
     stores = ranking(month, previous, last_year, "store_code")
     regions = ranking(month, previous, last_year, "region")
-    body = "\n".join([
-        kpi_tiles(
-            kpi_values(month.sales, month.hours),
-            [(f"vs {m.label}", kpi_values(m.sales, m.hours)) for m in (previous, last_year)],
-        ),
-        grid(
-            _daily_trend(month, previous, last_year),
-            _margin_and_labor(month),
-            _store_chart(stores),
-            _region_chart(regions),
-            section("Store ranking", _ranking_table(stores), wide=True),
-            _category_mix(load(fetch, PRODUCTS, month.first, month.last)),
-            _segments(load_optional(fetch, SEGMENTS, month.first)),
-        ),
-    ])
+    summary = kpi_tiles(
+        kpi_values(month.sales, month.hours),
+        [(f"vs {m.label}", kpi_values(m.sales, m.hours)) for m in (previous, last_year)],
+    )
+    body = summary + grid(
+        _daily_trend(month, previous, last_year),
+        _margin_and_labor(month),
+        _store_chart(stores),
+        _region_chart(regions),
+        section("Store ranking", _ranking_table(stores), wide=True),
+        _category_mix(load(fetch, PRODUCTS, month.first, month.last)),
+        _segments(load_optional(fetch, SEGMENTS, month.first)),
+    )
     subtitle = (
         f"{month.first.isoformat()} to {month.last.isoformat()} · "
         f"{month.sales['business_date'].nunique()} days with sales · "
@@ -137,7 +136,7 @@ def _ranking_hover(row, name: str) -> str:
     )
 
 
-def _store_chart(stores: pd.DataFrame) -> str:
+def _store_chart(stores: pd.DataFrame) -> Markup:
     """Net sales per store, best first, in the store colours."""
     colors = store_colors(stores["store_code"])
     names = stores["store_code"] + " " + stores["store_name"]
@@ -154,7 +153,7 @@ def _store_chart(stores: pd.DataFrame) -> str:
     return section("Net sales by store", chart)
 
 
-def _region_chart(regions: pd.DataFrame) -> str:
+def _region_chart(regions: pd.DataFrame) -> Markup:
     """Net sales per region, best first, in the region colours."""
     colors = region_colors(regions["region"])
     fig = figure(xaxis=named_axis(regions["region"], regions["region"], 24),
@@ -168,7 +167,7 @@ def _region_chart(regions: pd.DataFrame) -> str:
     return section("Net sales by region", fragment(fig, "region-ranking", height=320))
 
 
-def _ranking_table(stores: pd.DataFrame) -> str:
+def _ranking_table(stores: pd.DataFrame) -> Markup:
     return table(stores, [
         Column("rank", "#", numeric=True),
         Column("store_code", "Store"),
@@ -183,7 +182,7 @@ def _ranking_table(stores: pd.DataFrame) -> str:
     ])
 
 
-def _daily_trend(month: Month, previous: Month, last_year: Month) -> str:
+def _daily_trend(month: Month, previous: Month, last_year: Month) -> Markup:
     """Chain net sales per day, with the previous month and the same month last year."""
     fig = figure(hovermode="x unified", showlegend=True,
                  xaxis={"title": {"text": "Day of month"}, "dtick": 1},
@@ -202,7 +201,7 @@ def _daily_trend(month: Month, previous: Month, last_year: Month) -> str:
     return section("Daily net sales", fragment(fig, "daily-trend"))
 
 
-def _margin_and_labor(month: Month) -> str:
+def _margin_and_labor(month: Month) -> Markup:
     """Gross margin % and labor % of sales per day."""
     days = month.sales.groupby("business_date")[["net_sales", "gross_margin"]].sum()
     days["labor_cost"] = month.hours.groupby("business_date")["labor_cost"].sum()
@@ -218,7 +217,7 @@ def _margin_and_labor(month: Month) -> str:
     return section("Margin and labor % by day", fragment(fig, "margin-labor-trend"))
 
 
-def _category_mix(products: pd.DataFrame) -> str:
+def _category_mix(products: pd.DataFrame) -> Markup:
     """Net sales by department and category as a tree map."""
     heading = "Category mix"
     categories = products.groupby(["department", "category"], as_index=False)[
@@ -266,7 +265,7 @@ def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
-def _segments(segments: pd.DataFrame | None) -> str:
+def _segments(segments: pd.DataFrame | None) -> Markup:
     """Counts and sales by RFM segment (rpt_customer_segments)."""
     heading = "Loyalty customers by segment"
     if segments is None or segments.empty:

@@ -24,16 +24,13 @@ from store_pipeline.lib.reports.data import (
 from store_pipeline.lib.reports.employee import per_employee
 from store_pipeline.lib.reports.inventory import reorder_list, stock_at_week_end
 from store_pipeline.lib.reports.kpis import KPIS, divide, growth
-from store_pipeline.lib.reports.page import PERIOD_LINKS, grid, no_data_page, section
+from store_pipeline.lib.reports.page import PERIOD_LINKS, no_data_page
 from store_pipeline.lib.reports.scoped import (
     as_columns,
     by_store,
-    chart_div,
     column_keys,
     empty_rows,
-    picker,
     scoped_page,
-    slot,
 )
 from store_pipeline.lib.reports.tiles import delta
 
@@ -102,26 +99,8 @@ def build(fetch: Fetch, week_start: date) -> str:
     }
     subtitle = (f"{fmt.day_label(start)} to {fmt.day_label(end)} · {len(regions)} regions · "
                 "choose a region")
-    return scoped_page(title, subtitle, _body(), data, links=PERIOD_LINKS, sources=SOURCES)
-
-
-def _body() -> str:
-    stores = ('<label>Reorder list of <select id="store-select"></select></label> '
-              + slot("reorder-note"))
-    return "\n".join([
-        picker("Region"),
-        '<div class="tiles" id="tiles"></div>',
-        grid(
-            section("Stores ranked by net sales", chart_div("stores-ranked"),
-                    note="Bars: this week; markers: last week."),
-            section("Stores of the region", slot("ranking"), wide=True,
-                    note="Overtime: weekly hours beyond 40. Drawers over/short: batches beyond "
-                         "±5.00. Cashier flags: void, return and discount flags of the week."),
-            section("Reorder suggestions", stores + slot("reorder"), wide=True,
-                    note="Order up to the restock level: restock level - on hand - on order, "
-                         "for active items at or below their reorder point."),
-        ),
-    ])
+    return scoped_page("region_week.html", title, subtitle, data, links=PERIOD_LINKS,
+                       sources=SOURCES)
 
 
 def store_week(fetch: Fetch, start: date, end: date, sales: pd.DataFrame) -> pd.DataFrame:

@@ -8,27 +8,15 @@ out, so a page per store and day is never written, and a page grows with its sto
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
-from store_pipeline.lib.reports.page import escape, page
+from store_pipeline.lib.reports.page import render_page
 
-SCRIPT = Path(__file__).with_name("scoped.js")
-# JSON inside <script> must not close the element or open a comment.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 Columns = Sequence[tuple[str, str, str]]  # (key, header, format name in scoped.js)
-CSS = """<style>
-.picker{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin-bottom:12px}
-.picker select{font:inherit;padding:4px 6px;max-width:100%}
-#scope-name{font-weight:600}#scope-note{color:var(--neg)}
-tr.flagged td{background:#fff8c5}
-</style>"""
 
 
 def link(report: str, param: str, key: str) -> str:
@@ -76,44 +64,14 @@ def column_keys(columns: Columns) -> list[str]:
     return [key for key, _, _ in columns]
 
 
-def script_json(value: object) -> str:
-    """``value`` as JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-    return text.translate(_SCRIPT_SAFE)
-
-
-def embedded(data: dict) -> str:
-    """``data`` as a JSON script element the page's script reads."""
-    return f'<script type="application/json" id="scope-data">{script_json(data)}</script>'
-
-
-@functools.cache
-def _script() -> str:
-    return SCRIPT.read_text(encoding="utf-8")
-
-
-def picker(label: str, extra: str = "") -> str:
-    """The selector row: ``label`` and its select, the chosen scope's name, any note."""
-    return (f'<div class="picker"><label>{escape(label)} <select id="scope"></select></label>'
-            f'{extra}<span id="scope-name"></span><span id="scope-note"></span></div>')
-
-
-def chart_div(div_id: str) -> str:
-    """An empty chart that ``scoped.js`` draws into."""
-    return f'<div id="{escape(div_id)}" class="plotly-graph-div"></div>'
-
-
-def slot(div_id: str) -> str:
-    """An empty element ``scoped.js`` fills (a table, a note)."""
-    return f'<div id="{escape(div_id)}"></div>'
-
-
-def scoped_page(title: str, subtitle: str, body: str, data: dict, *,
-                links: Sequence[tuple[str, str]], sources: Sequence[str]) -> str:
-    """A page whose ``body`` is laid out by ``scoped.js`` from ``data``.
+def scoped_page(template: str, title: str, subtitle: str, data: dict, *,
+                links: Sequence[tuple[str, str]], sources: Sequence[str],
+                **context: object) -> str:
+    """``template`` (a page extending ``scoped.html``, given ``context``), laid out by
+    ``scoped.js`` from ``data``.
 
     ``data`` holds ``kind`` (the layout), ``param`` (``store`` or ``region``), ``scopes``
     ([key, label, group] in selector order), ``items`` (figures by key) and ``columns``.
     """
-    script = f"{CSS}\n{body}\n{embedded({**data, 'title': title})}\n<script>{_script()}</script>"
-    return page(title, subtitle, script, links=links, sources=sources)
+    return render_page(template, title, subtitle, links=links, sources=sources,
+                       data={**data, "title": title}, **context)

@@ -21,16 +21,8 @@ from store_pipeline.lib.reports.data import (
     optional,
 )
 from store_pipeline.lib.reports.kpis import KPIS, divide, store_kpis
-from store_pipeline.lib.reports.page import DAY_LINKS, grid, no_data_page, section
-from store_pipeline.lib.reports.scoped import (
-    by_store,
-    chart_div,
-    column_keys,
-    empty_rows,
-    picker,
-    scoped_page,
-    slot,
-)
+from store_pipeline.lib.reports.page import DAY_LINKS, exact, no_data_page
+from store_pipeline.lib.reports.scoped import by_store, column_keys, empty_rows, scoped_page
 from store_pipeline.lib.reports.tiles import delta
 
 NAME = "store_day"
@@ -87,23 +79,6 @@ COLUMNS = {
     ),
 }
 NOTES = ("closed-note", "staffing-note", "exceptions-note", "cash-note")
-STAFFING_RULE = (
-    "Sales per labour hour by hour (bars) beside staff on the clock (line). From the first to "
-    "the last hour with sales, an hour is under-staffed (red) when its sales per labour hour "
-    "are above 125% of the store's day, or it had sales and no labour; over-staffed (amber) "
-    "below 75%."
-)
-EXCEPTIONS_RULE = (
-    "A cashier's void rate, return rate or discount % is flagged above the chain's median + "
-    "3 x 1.4826 x MAD over the trailing 28 days (cashier-days with 10+ transactions), with at "
-    "least 3 such events that day. Unmatched: returns of an item not sold here in 90 days."
-)
-CASH_RULE = (
-    "Expected = float + cash sales - cash refunds - paid out - dropped; flagged beyond "
-    "±5.00 (counted - expected). An open batch has no count yet."
-)
-
-
 def build(fetch: Fetch, day: date) -> str:
     """The page of every store's ``day``, or a no-data page when the day has no sales rows."""
     title = f"Store day — {day.isoformat()}"
@@ -117,30 +92,8 @@ def build(fetch: Fetch, day: date) -> str:
     data = {"kind": NAME, "param": PARAM, "scopes": scopes, "items": stores,
             "columns": COLUMNS}
     subtitle = f"{fmt.day_label(day)} · {len(stores)} stores · choose a store"
-    return scoped_page(title, subtitle, _body(), data, links=DAY_LINKS, sources=SOURCES)
-
-
-def _body() -> str:
-    return "\n".join([
-        picker("Store"),
-        slot("closed-note"),
-        '<div class="tiles" id="tiles"></div>',
-        grid(
-            section("Sales and transactions by hour", chart_div("sales-by-hour")),
-            section("Hourly staffing", chart_div("staffing-by-hour") + slot("staffing-note"),
-                    note=STAFFING_RULE),
-            section("Tender mix", chart_div("tender-mix") + slot("tender-table")),
-            section(f"Top {TOP_PRODUCTS} products by net sales", chart_div("top-products")),
-            section("Discounts and returns", slot("discounts-returns")),
-            section("Staffing by hour", slot("staffing-hours"), wide=True),
-            section("Employees", slot("employees"), wide=True),
-            section("Loss prevention: cashier exceptions",
-                    slot("exceptions-note") + slot("cashier-exceptions"), note=EXCEPTIONS_RULE,
-                    wide=True),
-            section("Cash: drawers over or short", slot("cash-note") + slot("cash-over-short"),
-                    note=CASH_RULE, wide=True),
-        ),
-    ])
+    return scoped_page("store_day.html", title, subtitle, data, links=DAY_LINKS,
+                       sources=SOURCES, top_products=TOP_PRODUCTS)
 
 
 def _fields(part: str, *extra: str) -> list[str]:
@@ -198,20 +151,17 @@ def store_tiles(fetch: Fetch, day: date, sales: pd.DataFrame, hours: pd.DataFram
     tiles = {}
     for code, values in today.iterrows():
         tiles[code] = [
-            [kpi.key, kpi.label, _number(values[kpi.key]), kpi.format(_number(values[kpi.key])),
-             [[*delta(kpi, _number(values[kpi.key]), _previous(then, code, kpi.key)), against]
+            [kpi.key, kpi.label, exact(values[kpi.key]),
+             kpi.format(exact(values[kpi.key])),
+             [[*delta(kpi, exact(values[kpi.key]), _previous(then, code, kpi.key)), against]
               for against, then in before]]
             for kpi in KPIS
         ]
     return tiles
 
 
-def _number(value: object) -> float | None:
-    return None if fmt.missing(value) else float(value)
-
-
 def _previous(kpis: pd.DataFrame, code: str, key: str) -> float | None:
-    return _number(kpis.at[code, key]) if code in kpis.index else None
+    return exact(kpis.at[code, key]) if code in kpis.index else None
 
 
 def _sales(sales: pd.DataFrame) -> pd.DataFrame:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from store_pipeline.lib.reports import fmt
 from store_pipeline.lib.reports.kpis import KPIS, Kpi, relative_change
-from store_pipeline.lib.reports.page import data_value, escape
+from store_pipeline.lib.reports.page import exact
+from store_pipeline.lib.templates import macro
 
 Values = Mapping[str, float | None]
 
@@ -28,34 +32,43 @@ def delta(kpi: Kpi, current: float | None, previous: float | None) -> tuple[str,
     return f"{arrow} {show(change)}", "pos" if good else "neg"
 
 
+@dataclass(frozen=True)
+class Delta:
+    """A change shown on a tile: its text, CSS class and what it compares against."""
+
+    text: str
+    css: str
+    against: str
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A KPI tile: the value as shown, the exact number (``data-value``) and its changes."""
+
+    key: str
+    label: str
+    number: float | None
+    text: str
+    deltas: tuple[Delta, ...] = ()
+
+
 def tile(
     key: str,
     label: str,
     value: float | None,
     show: Callable[[float | None], str] = fmt.number,
     deltas: Sequence[tuple[str, str, str]] = (),
-) -> str:
-    """One tile showing ``show(value)``; ``deltas`` holds (text, CSS class, comparison) triples.
-
-    The tile carries the unformatted value in ``data-value``.
-    """
-    lines = "".join(
-        f'<div class="delta {css}">{escape(text)} <span>{escape(against)}</span></div>'
-        for text, css, against in deltas
-    )
-    return (
-        f'<div class="tile" data-kpi="{escape(key)}"{data_value(value)}>'
-        f'<div class="label">{escape(label)}</div>'
-        f'<div class="value">{escape(show(value))}</div>{lines}</div>'
-    )
+) -> Tile:
+    """One tile showing ``show(value)``; ``deltas`` holds (text, CSS class, comparison) triples."""
+    return Tile(key, label, exact(value), show(value), tuple(Delta(*d) for d in deltas))
 
 
-def tiles(items: Sequence[str]) -> str:
+def tiles(items: Sequence[Tile]) -> Markup:
     """Tiles in a responsive row."""
-    return '<div class="tiles">' + "\n".join(items) + "</div>"
+    return macro("tiles")(items)
 
 
-def kpi_tiles(current: Values, comparisons: Sequence[tuple[str, Values]]) -> str:
+def kpi_tiles(current: Values, comparisons: Sequence[tuple[str, Values]]) -> Markup:
     """A tile per KPI with its change against each (label, values) comparison."""
     return tiles([
         tile(
