@@ -1,4 +1,5 @@
-"""dbt unit tests of the KPI formulas, on an empty DuckDB warehouse with the raw layer's shape."""
+"""dbt unit tests of the KPI formulas, and the row_rules data test, on an empty DuckDB warehouse
+with the raw layer's shape."""
 
 from __future__ import annotations
 
@@ -48,3 +49,31 @@ def test_the_run_window_comes_from_the_environment_unless_vars_set_it(tmp_path: 
     assert by_vars.returncode == 0, by_vars.stdout[-3000:]
     sql = (compiled / "fct_sales.sql").read_text()
     assert "cast('2026-02-01' as date)" in sql and "2026-03-01" not in sql
+
+
+def test_row_rules_fail_and_name_each_broken_rule_per_row(tmp_path: Path):
+    """One row_rules test checks a mart's key and rules; each broken rule is a failing row."""
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    create_raw_tables(con)
+    con.close()
+    empty = _dbt(tmp_path, "run", "--empty", "--select", "+rpt_hourly_sales")
+    assert empty.returncode == 0, empty.stdout[-3000:]
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("""
+        INSERT INTO marts.rpt_hourly_sales (business_date, store_code, hour, staff_on_clock)
+        VALUES ('2026-03-09', 'S001', 9, 1), ('2026-03-09', 'S001', 10, 1),
+               ('2026-03-09', 'S001', 10, 2), ('2026-03-09', 'S001', 24, -1),
+               ('2026-03-09', NULL, 11, 0)""")
+    con.close()
+    test = _dbt(tmp_path, "test", "--select", "rpt_hourly_sales_invariants", "--store-failures")
+    assert test.returncode == 1 and "FAIL 5 rpt_hourly_sales_invariants" in test.stdout, \
+        test.stdout[-3000:]
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    [(schema,)] = con.execute("SELECT schema_name FROM duckdb_tables() "
+                              "WHERE table_name = 'rpt_hourly_sales_invariants'").fetchall()
+    failed = con.execute(f"SELECT hour, store_code, failed_rule FROM {schema}."
+                         "rpt_hourly_sales_invariants ORDER BY ALL").fetchall()
+    con.close()
+    key = "unique (business_date, store_code, hour)"
+    assert failed == [(10, "S001", key), (10, "S001", key), (11, None, "store_code is not null"),
+                      (24, "S001", "hour between 0 and 23"), (24, "S001", "staff_on_clock >= 0")]
