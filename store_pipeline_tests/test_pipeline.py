@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -367,6 +368,38 @@ def test_dbt_reuses_its_parse_state_across_runs(built, settings, monkeypatch):
     assert "On model.store_pipeline." in log
     assert "Nothing changed, skipping partial parsing" in log
     assert "Unable to do partial parsing" not in log
+
+
+def _views_created(settings) -> set[str]:
+    log = (_newest_dbt_run(settings) / "dbt.log").read_text()
+    return set(re.findall(r"OK created sql view model (\w+\.\w+)", log))
+
+
+def test_views_are_created_only_when_changed_or_missing(built, settings):
+    """A view holds no data: a run leaves an unchanged one as it is, and creates it again when
+    its definition changed or the warehouse lost it. Views that data tests read are created
+    every run, so that their tests run."""
+    from store_pipeline.definitions import defs
+    from store_pipeline.lib.dbt_manifest import MANIFEST
+    from store_pipeline.lib.dbt_views import view_nodes
+
+    manifest = json.loads(MANIFEST.read_text())
+    views = {f"{n['schema']}.{n['name']}" for n in manifest["nodes"].values()
+             if n["resource_type"] == "model" and n["config"]["materialized"] == "view"}
+    tested = views - {f"{n['schema']}.{n['name']}" for n in view_nodes(manifest).values()}
+    assert "staging.stg_pos__item" not in tested and "staging.stg_pos__category" not in tested
+    job = defs().resolve_job_def("analytics_job")
+    assert job.execute_in_process(instance=built, partition_key=END.isoformat()).success
+    assert _views_created(settings) == tested
+    state = settings.dbt / "views_built.json"
+    fingerprints = json.loads(state.read_text())
+    fingerprints["model.store_pipeline.stg_pos__item"] = "an older definition"
+    state.write_text(json.dumps(fingerprints))
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("DROP VIEW staging.stg_pos__category")
+    assert job.execute_in_process(instance=built, partition_key=END.isoformat()).success
+    assert _views_created(settings) == tested | {"staging.stg_pos__item",
+                                                 "staging.stg_pos__category"}
 
 
 def test_a_window_without_raw_data_fails_before_dbt(built, settings):

@@ -1,5 +1,5 @@
-"""Which dbt views a run may leave as they are: those whose definition is unchanged since
-they were last created in this warehouse, and which the warehouse still has.
+"""Which dbt views a run may leave as they are: those no data test reads whose definition is
+unchanged since they were last created in this warehouse, and which the warehouse still has.
 
 A view holds no data, so the nightly run need not recreate it: its SQL, config, the macros it
 calls, the project file (vars), the target and dbt's version make its fingerprint, recorded
@@ -29,9 +29,13 @@ def existing_views(cursor: Any) -> set[tuple[str, str]]:
 
 
 def view_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """The manifest's view models by unique id."""
+    """The manifest's view models that no data test reads, by unique id. (dbt leaves out the
+    tests of a model left out of a run, so a view with tests is created every run.)"""
+    tested = {parent for node in manifest["nodes"].values() if node["resource_type"] == "test"
+              for parent in node["depends_on"]["nodes"]}
     return {uid: node for uid, node in manifest["nodes"].items()
-            if node["resource_type"] == "model" and node["config"]["materialized"] == "view"}
+            if node["resource_type"] == "model" and node["config"]["materialized"] == "view"
+            and uid not in tested}
 
 
 def fingerprint(manifest: Mapping[str, Any], node: Mapping[str, Any], project_file: Path,

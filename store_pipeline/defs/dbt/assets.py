@@ -2,13 +2,17 @@
 
 Incremental models are daily-partitioned (a run rebuilds its business dates); every other model
 (the dimensions, the views, full-rebuild tables) is unpartitioned: it describes the newest
-landed state, whichever dates the run covers.
+landed state, whichever dates the run covers. A view is created only when its definition changed
+or the warehouse lacks it (``lib/dbt_views.py``).
 """
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +31,9 @@ from store_pipeline.defs.resources.data_home import DataHome
 from store_pipeline.defs.resources.dbt import store_dbt_project
 from store_pipeline.defs.resources.warehouse import WAREHOUSE_POOL, Warehouse
 from store_pipeline.internals.dbt_cli import StoreDbtCli
+from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.dbt_target import run_target, save_parse_state
+from store_pipeline.lib.dbt_views import BuiltViews, fingerprint, view_nodes
 from store_pipeline.lib.ingest.landing import dates_between, describe_dates
 
 # The run window, read by macros/run_window.sql when the vars min_date/max_date are not set.
@@ -49,6 +55,7 @@ OUTPUT_DEFAULTS = (
 )
 
 dbt_project = store_dbt_project()
+PROJECT_FILE = DBT_PROJECT_DIR / "dbt_project.yml"  # its vars are part of a view's definition
 
 
 # dbt's tests of the raw_pos sources are asset checks of the raw_pos assets, run with the models
@@ -132,6 +139,48 @@ def _landed_span(warehouse: Warehouse) -> tuple[date, date]:
     return min(landed), max(landed)
 
 
+@cache
+def _manifest() -> Mapping[str, Any]:
+    return json.loads(dbt_project.manifest_path.read_text())
+
+
+@cache
+def _view_ids() -> dict[dg.AssetKey, str]:
+    """The asset key of each view the nightly run may leave as it is, to its unique id."""
+    manifest, translator = _manifest(), StoreDbtTranslator(TRANSLATOR_SETTINGS)
+    return {translator.get_asset_spec(manifest, uid, dbt_project).key: uid
+            for uid in view_nodes(manifest)}
+
+
+@dataclass(frozen=True)
+class ViewPlan:
+    """The run's selected views (with their fingerprints), and those it leaves as they are."""
+
+    built: BuiltViews
+    fingerprints: dict[str, str]
+    kept: list[str]
+
+    @classmethod
+    def of_run(cls, context: dg.AssetExecutionContext, warehouse: Warehouse,
+               data_home: DataHome, full_refresh: bool) -> "ViewPlan":
+        manifest, nodes = _manifest(), view_nodes(_manifest())
+        selected = [uid for key, uid in _view_ids().items() if key in context.selected_asset_keys]
+        fingerprints = {uid: fingerprint(manifest, nodes[uid], PROJECT_FILE, dbt_project.target)
+                        for uid in selected}
+        built = BuiltViews(data_home.dbt)
+        kept = [] if full_refresh or not selected else built.unchanged(
+            fingerprints, nodes, warehouse.views())
+        return cls(built, fingerprints, kept)
+
+    @property
+    def kept_names(self) -> list[str]:
+        return [_manifest()["nodes"][uid]["name"] for uid in self.kept]
+
+    def record(self) -> None:
+        """After the run: the views it created have their fingerprints."""
+        self.built.record(self.fingerprints, set(self.fingerprints) - set(self.kept))
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -159,10 +208,16 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
         context.log.info(f"full refresh: every mart is rebuilt from raw_pos over every landed "
                          f"date, {start}..{end}")
         args.append("--full-refresh")
+    views = ViewPlan.of_run(context, warehouse, data_home, full_refresh=config.full_refresh)
+    if views.kept:
+        args += ["--exclude", " ".join(views.kept_names)]
+        context.log.info(f"{len(views.kept)} of {len(views.fingerprints)} views unchanged since "
+                         "they were created: left as they are")
     target = run_target(data_home.dbt, context.run.run_id[:8])
     # The data home, absolute, for the profile's warehouse path (dbt runs in its project).
     values = {HOME_ENV: str(Path(data_home.home).resolve()), **window_values(start, end)}
     with dbt_environment(values):
         invocation = dbt.cli(args, context=context, target_path=target)
     yield from invocation.stream()
+    views.record()
     save_parse_state(data_home.dbt, target)
