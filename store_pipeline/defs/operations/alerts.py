@@ -13,10 +13,7 @@ from store_pipeline.defs.resources.webhook import AlertWebhook, WebhookError
 from store_pipeline.internals.freshness import Freshness
 from store_pipeline.lib.notify.content import Email, Para, Table, build_message, to_text
 from store_pipeline.lib.notify.subscriptions import IT_OPERATIONS, Subscriber, with_role
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="minutes") if moment else "never"
+from store_pipeline.lib.reports import fmt
 
 
 def failure_email(run: dg.DagsterRun, steps: Sequence[StepError],
@@ -26,7 +23,8 @@ def failure_email(run: dg.DagsterRun, steps: Sequence[StepError],
     first = steps[0].step if steps else "-"
     facts = Table(("Run", ""), (
         ("Job", run.job_name), ("Partition", partition), ("Run id", run.run_id),
-        ("Started", _when(started)), ("Failed steps", ", ".join(s.step for s in steps) or "-"),
+        ("Started", fmt.moment(started, "never")),
+        ("Failed steps", ", ".join(s.step for s in steps) or "-"),
     ))
     errors = Table(("Step", "Error"), tuple((s.step, s.error) for s in steps))
     return Email(
@@ -39,7 +37,8 @@ def failure_email(run: dg.DagsterRun, steps: Sequence[StepError],
 
 def freshness_email(misses: Sequence[Freshness]) -> Email:
     """Each asset that missed its deadline, with the deadline and its last materialisation."""
-    rows = tuple((m.asset, _when(m.deadline), _when(m.last_materialized)) for m in misses)
+    rows = tuple((m.asset, fmt.moment(m.deadline, "never"),
+                  fmt.moment(m.last_materialized, "never")) for m in misses)
     return Email(
         subject=f"[store-pipeline] {len(misses)} asset(s) missed their freshness deadline",
         heading="Freshness deadlines missed",

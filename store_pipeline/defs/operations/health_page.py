@@ -26,10 +26,6 @@ TITLE = "Pipeline health"
 STATE_ORDER = {FAIL: 0, WARN: 1, UNKNOWN: 2, PASS: 3}
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %Z") if moment else "-"
-
-
 def _seconds(value: float | None) -> str:
     return "-" if value is None else fmt.number(value, 1)
 
@@ -48,7 +44,7 @@ def write_health_report(instance: dg.DagsterInstance, asset_graph: Any,
 
 def health_page(health: Health, alerts: Sequence[StoreAlert] = ()) -> str:
     """Runs, failures, partition gaps, freshness and store alerts, most urgent first."""
-    subtitle = f"Generated {_when(health.generated)}; runs since {_when(health.since)}."
+    subtitle = f"Generated {fmt.moment(health.generated)}; runs since {fmt.moment(health.since)}."
     sections = (_runs(health), _failures(health), _gaps(health), _freshness(health),
                 _alerts(alerts))
     return page(TITLE, subtitle, grid(*sections), links=(("All reports", INDEX),), charts=False)
@@ -62,7 +58,7 @@ def _part(summary: str, header: Sequence[str] = (), rows: Sequence[Sequence[str]
 
 def _runs(health: Health) -> Markup:
     rows = tuple((j.job, fmt.count(j.runs), fmt.count(j.succeeded), fmt.count(j.failed),
-                  _seconds(j.median_seconds), _seconds(j.max_seconds), _when(j.last_started))
+                  _seconds(j.median_seconds), _seconds(j.max_seconds), fmt.moment(j.last_started))
                  for j in health.jobs)
     if not rows:
         return _part("Runs per job: none in the window.")
@@ -73,7 +69,7 @@ def _runs(health: Health) -> Markup:
 def _failures(health: Health) -> Markup:
     if not health.failures:
         return _part("Failed runs: none in the window.")
-    rows = tuple((_when(f.started), f.job, f.partition, step.step, step.error, f.run_id)
+    rows = tuple((fmt.moment(f.started), f.job, f.partition, step.step, step.error, f.run_id)
                  for f in sorted(health.failures, key=lambda f: f.started or health.since,
                                  reverse=True)
                  for step in f.steps)
@@ -94,7 +90,7 @@ def _gaps(health: Health) -> Markup:
 def _freshness(health: Health) -> Markup:
     states = sorted(health.freshness, key=lambda f: (STATE_ORDER.get(f.state, 9), f.asset))
     counts = ", ".join(f"{sum(f.state == s for f in states)} {s}" for s in STATE_ORDER)
-    rows = tuple((f.asset, f.state, _when(f.deadline), _when(f.last_materialized))
+    rows = tuple((f.asset, f.state, fmt.moment(f.deadline), fmt.moment(f.last_materialized))
                  for f in states)
     header = ("Asset", "State", "Deadline", "Last materialised")
     return _part(f"Freshness: {counts}", header, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -57,6 +57,11 @@ def points(value: float | None) -> str:
 def day_text(value: date | None) -> str:
     """An ISO date, or "n/a"."""
     return NA if missing(value) else value.isoformat()
+
+
+def moment(value: datetime | None, absent: str = "-") -> str:
+    """A time to the minute with its zone (``2026-03-10 05:00 EST``), or ``absent``."""
+    return value.strftime("%Y-%m-%d %H:%M %Z").rstrip() if value else absent
 
 
 def day_label(day: date) -> str:
