@@ -1,6 +1,4 @@
-"""Settings: read from the environment, never written to it; the chain's own clock."""
-
-import os
+"""Settings: the chain's own clock, and the same folders as the data-home resource."""
 
 from store_pipeline.lib.settings import load_settings
 
@@ -14,9 +12,11 @@ def test_yesterday_is_on_the_chains_clock(monkeypatch):
     assert east.yesterday() > west.yesterday()
 
 
-def test_loading_settings_leaves_the_environment_alone(monkeypatch, tmp_path):
+def test_settings_and_the_data_home_resource_name_the_same_folders(monkeypatch, tmp_path):
+    from store_pipeline.defs.resources.data_home import DataHome
+
     monkeypatch.setenv("STORE_PIPELINE_HOME", str(tmp_path))
-    before = dict(os.environ)
-    settings = load_settings()
-    assert dict(os.environ) == before
-    assert settings.exports == tmp_path / "exports" and settings.dbt == tmp_path / "dbt"
+    settings, resource = load_settings(), DataHome(home=str(tmp_path))
+    for folder in ("landing", "exports", "reports", "dbt", "dagster_home", "warehouse_path"):
+        assert getattr(settings, folder) == getattr(resource, folder)
+    assert settings.exports == tmp_path / "exports"
