@@ -39,11 +39,11 @@ from store_pipeline.lib.ingest.landing import dates_between, describe_dates
 # The run window, read by macros/run_window.sql when the vars min_date/max_date are not set.
 WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
 HOME_ENV = "STORE_PIPELINE_HOME"
-# A long window's models are large queries: two at a time share DuckDB's memory better than
-# the profile's four; a day's are small ones, where four threads hide dbt's per-model overhead
-# (docs/benchmarks.md has the figures).
+# A long window's models are large queries, each parallel inside DuckDB: one at a time gets
+# the whole memory limit (two at once over a year of 20 stores ran out of DuckDB's 2 GB); a
+# day's are small ones, where the profile's four threads hide dbt's per-model overhead.
 LONG_WINDOW_DAYS = 31
-LONG_WINDOW_THREADS = 2
+LONG_WINDOW_THREADS = 1
 # dbt's outputs in each run's target folder, and the environment variable (dbt's own) that
 # overrides each default. dbt.log is at INFO (node results, errors); DBT_LOG_LEVEL_FILE=debug
 # also logs every query, at a cost per run. manifest.json and run_results.json are not written
