@@ -38,12 +38,12 @@ def view_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
             and uid not in tested}
 
 
-def fingerprint(manifest: Mapping[str, Any], node: Mapping[str, Any], project_file: Path,
+def fingerprint(manifest: Mapping[str, Any], node: Mapping[str, Any], project_text: str,
                 target: str) -> str:
     """What a view's created definition depends on, hashed."""
     macros = [manifest["macros"][m]["macro_sql"] for m in sorted(node["depends_on"]["macros"])
               if m in manifest["macros"]]
-    parts = [node["raw_code"], node["config"], macros, project_file.read_text(), target,
+    parts = [node["raw_code"], node["config"], macros, project_text, target,
              manifest["metadata"]["dbt_version"]]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 

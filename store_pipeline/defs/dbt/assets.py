@@ -165,7 +165,8 @@ class ViewPlan:
                data_home: DataHome, full_refresh: bool) -> "ViewPlan":
         manifest, nodes = _manifest(), view_nodes(_manifest())
         selected = [uid for key, uid in _view_ids().items() if key in context.selected_asset_keys]
-        fingerprints = {uid: fingerprint(manifest, nodes[uid], PROJECT_FILE, dbt_project.target)
+        project_text = PROJECT_FILE.read_text()
+        fingerprints = {uid: fingerprint(manifest, nodes[uid], project_text, dbt_project.target)
                         for uid in selected}
         built = BuiltViews(data_home.dbt)
         kept = [] if full_refresh or not selected else built.unchanged(
