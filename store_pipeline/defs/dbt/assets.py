@@ -39,11 +39,6 @@ from store_pipeline.lib.ingest.landing import dates_between, describe_dates
 # The run window, read by macros/run_window.sql when the vars min_date/max_date are not set.
 WINDOW_ENV = ("STORE_PIPELINE_RUN_MIN_DATE", "STORE_PIPELINE_RUN_MAX_DATE")
 HOME_ENV = "STORE_PIPELINE_HOME"
-# A long window's models are large queries, each parallel inside DuckDB: one at a time gets
-# the whole memory limit (two at once over a year of 20 stores ran out of DuckDB's 2 GB); a
-# day's are small ones, where the profile's four threads hide dbt's per-model overhead.
-LONG_WINDOW_DAYS = 31
-LONG_WINDOW_THREADS = 1
 # dbt's outputs in each run's target folder, and the environment variable (dbt's own) that
 # overrides each default. dbt.log is at INFO (node results, errors); DBT_LOG_LEVEL_FILE=debug
 # also logs every query, at a cost per run. manifest.json and run_results.json are not written
@@ -202,13 +197,15 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     else:
         start, end = _landed_span(warehouse)
     args = ["build", "--exclude-resource-type", "unit_test", *_output_args()]
-    if (end - start).days >= LONG_WINDOW_DAYS:
-        args += ["--threads", str(LONG_WINDOW_THREADS)]
     if config.full_refresh:
         start, end = _landed_span(warehouse)
         context.log.info(f"full refresh: every mart is rebuilt from raw_pos over every landed "
                          f"date, {start}..{end}")
         args.append("--full-refresh")
+    threads = warehouse.dbt_threads(start, end)
+    if threads:
+        args += ["--threads", str(threads)]
+        context.log.info(f"dbt builds up to {threads} model(s) at once over {start}..{end}")
     views = ViewPlan.of_run(context, warehouse, data_home, full_refresh=config.full_refresh)
     if views.kept:
         args += ["--exclude", " ".join(views.kept_names)]

@@ -18,9 +18,15 @@ import duckdb
 import pandas as pd
 
 from store_pipeline.lib.csv_export import CopyExporter, Export
+from store_pipeline.lib.dbt_threads import model_threads
 from store_pipeline.lib.dbt_views import existing_views
 from store_pipeline.lib.forecast_tables import SCHEMA, ForecastTable
-from store_pipeline.lib.ingest.landing import LandedDate, land_snapshots, landed_dates
+from store_pipeline.lib.ingest.landing import (
+    RAW_SCHEMA,
+    LandedDate,
+    land_snapshots,
+    landed_dates,
+)
 from store_pipeline.lib.ingest.landing_plan import DEFAULT_RETENTION_DAYS
 from store_pipeline.lib.reports.data import Fetch
 
@@ -98,6 +104,10 @@ class Warehouse(dg.ConfigurableResource):
         """(schema, name) of every view the warehouse has, lower-cased."""
         raise NotImplementedError
 
+    def dbt_threads(self, start: date, end: date) -> int | None:
+        """dbt threads for a run over ``start`` .. ``end``; None keeps the profile's."""
+        return None
+
     def reader(self, log: Callable[[str], None] | None = None) -> AbstractContextManager[Fetch]:
         """A ``fetch(table, start, end, date_column="business_date")`` over the marts, for one
         connection's lifetime."""
@@ -156,6 +166,22 @@ class DuckDBWarehouse(Warehouse):
             return set()
         with self.connect(read_only=True) as con:
             return existing_views(con.cursor())
+
+    def dbt_threads(self, start: date, end: date) -> int | None:
+        """As many models at once as the window's sale lines fit into the memory limit."""
+        return model_threads(self.sale_lines(start, end), self.memory_limit)
+
+    def sale_lines(self, start: date, end: date) -> int:
+        """Transaction lines landed from ``start`` to ``end``."""
+        if not Path(self.path).is_file():
+            return 0
+        with self.connect(read_only=True) as con:
+            if not con.execute("SELECT 1 FROM duckdb_tables() WHERE database_name = "
+                               "current_database() AND schema_name = ? AND table_name = "
+                               "'transaction_entry'", [RAW_SCHEMA]).fetchone():
+                return 0
+            return con.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.transaction_entry "
+                               "WHERE business_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
 
     @contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:
