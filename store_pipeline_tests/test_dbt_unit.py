@@ -77,3 +77,17 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(tmp_path: Path):
     key = "unique (business_date, store_code, hour)"
     assert failed == [(10, "S001", key), (10, "S001", key), (11, None, "store_code is not null"),
                       (24, "S001", "hour between 0 and 23"), (24, "S001", "staff_on_clock >= 0")]
+
+
+
+def test_dbt_sends_no_usage_statistics(tmp_path: Path, monkeypatch):
+    """dbt's default is to send usage events to dbt Labs; the project's flags turn it off."""
+    from dbt import tracking
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("STORE_PIPELINE_HOME", str(tmp_path))
+    monkeypatch.chdir(DBT_PROJECT_DIR)
+    listed = dbtRunner().invoke(["ls", "--quiet", "--select", "dim_date",
+                                 "--target-path", str(tmp_path / "target")])
+    assert listed.success
+    assert tracking.active_user is not None and tracking.active_user.do_not_track
