@@ -20,7 +20,8 @@ For each chain, in one run:
   models, the tables, its exports, its tests);
 - one daily partition from the CLI (the daily job for the last day: `backfill --only daily`),
   three times, each after `import dagster, dagster_dbt` in a fresh process and a `dbt build`
-  that selects nothing (dbt's start-up), the medians counting; then that day with the weekly and monthly reports of its week and month.
+  that selects nothing (dbt's start-up), the medians counting; then that day with the weekly
+  and monthly reports of its week and month.
 
 Ratios: data path / floor and / (floor + the data tests' SQL, which the data path runs too;
 the goal is judged on this one), every asset / (floor + report pages), daily partition /
@@ -68,6 +69,7 @@ DATA_PATH_STEPS = ("pos_backup", "raw_pos", "store_dbt_models", "csv_exports")
 # A daily partition (the daily job for one day) is timed this many times; the median counts.
 DAILY_RUNS = 3
 CURVE_STORES = (5, 10, 20)
+SLOWEST_MODELS = 8  # the floor's JSON names its slowest models
 GIB = 2**30
 
 
@@ -193,13 +195,16 @@ def _land(con: duckdb.DuckDBPyConnection, outbox: Path, days: list[date]) -> Non
 
 
 def _build(con: duckdb.DuckDBPyConnection, models: list[tuple[str, str, str, str]],
-           window: tuple[date, date] | None) -> None:
+           window: tuple[date, date] | None) -> dict[str, float]:
     """Every model from scratch (``window`` None), or a window's run: the incremental models'
-    window rows replaced, the tables rebuilt, the views left as they are. The forecast table the
-    models read is created empty first when missing, as dbt's on-run-start does."""
+    window rows replaced, the tables rebuilt, the views left as they are; seconds per model.
+    The forecast table the models read is created empty first when missing, as dbt's
+    on-run-start does."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     con.execute(DEMAND_FORECAST.create_sql().replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+    seconds = {}
     for materialized, schema, name, sql in models:
+        started = time.perf_counter()
         relation = f"{schema}.{name}"
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         if window is None or materialized == "table":
@@ -208,6 +213,8 @@ def _build(con: duckdb.DuckDBPyConnection, models: list[tuple[str, str, str, str
         elif materialized == "incremental":
             con.execute(f"DELETE FROM {relation} WHERE business_date BETWEEN ? AND ?", window)
             con.execute(f"INSERT INTO {relation} BY NAME SELECT * FROM ({sql})")
+        seconds[name] = time.perf_counter() - started
+    return seconds
 
 
 def _export(con: duckdb.DuckDBPyConnection, home: Path, days: list[date]) -> None:
@@ -232,7 +239,7 @@ def floor(outbox: Path, home: Path, days: list[date]) -> dict[str, float]:
     sql = compiled(home, days[0], days[-1])
     con = _connect(home)
     built_start = time.perf_counter()
-    _build(con, sql.models, window)
+    by_model = _build(con, sql.models, window)
     built = time.perf_counter()
     _export(con, home, days)
     exported = time.perf_counter()
@@ -244,7 +251,9 @@ def floor(outbox: Path, home: Path, days: list[date]) -> dict[str, float]:
     return {"landing_s": round(landed - started, 2), "models_s": round(built - built_start, 2),
             "exports_s": round(exported - built, 2), "total_s": round(total, 2),
             "tests_s": round(tested - exported, 2),
-            "with_tests_s": round(total + tested - exported, 2)}
+            "with_tests_s": round(total + tested - exported, 2),
+            "slowest_models_s": {name: round(t, 2) for name, t in sorted(
+                by_model.items(), key=lambda item: -item[1])[:SLOWEST_MODELS]}}
 
 
 def render_alone(warehouse_file: Path, chain: Chain) -> dict:
