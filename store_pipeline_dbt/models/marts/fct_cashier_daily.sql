@@ -44,6 +44,46 @@ rung as (
     group by business_date, store_id, cashier_id
 ),
 
+return_days as (
+    select distinct
+        business_date,
+        store_id,
+        item_id
+    from lines
+    where is_return_line = 1
+),
+
+-- Each day an item was returned at a store, with the item's last sale there on an earlier
+-- date: the day's return row sorts before that day's sale, so the rows before it hold only
+-- earlier dates (one pass over the item's days rather than a search per return line).
+earlier_sales as (
+    select
+        business_date,
+        store_id,
+        item_id,
+        is_return_day,
+        max(case when is_return_day = 0 then business_date end) over (
+            partition by store_id, item_id
+            order by business_date asc, is_return_day desc
+            rows between unbounded preceding and 1 preceding
+        ) as last_sale_date_before
+    from (
+        select
+            business_date,
+            store_id,
+            item_id,
+            0 as is_return_day
+        from item_sale_days
+        union all
+        select
+            business_date,
+            store_id,
+            item_id,
+            1 as is_return_day
+        from return_days
+    ) as item_days
+),
+
 line_events as (
     select
         lines.business_date,
@@ -56,24 +96,25 @@ line_events as (
         {{ flag('lines.discounts > 0') }} as is_discounted_line,
         case
             when lines.is_return_line = 0 then 0
-            when exists (
-                select 1 from item_sale_days
-                where
-                    item_sale_days.store_id = lines.store_id
-                    and item_sale_days.item_id = lines.item_id
-                    and item_sale_days.business_date
-                    >= {{ add_days('lines.business_date', -unmatched_days) }}
-                    and (
-                        item_sale_days.business_date < lines.business_date
-                        or (
-                            item_sale_days.business_date = lines.business_date
-                            and item_sale_days.first_sold_at < lines.transaction_at
-                        )
-                    )
-            ) then 0
+            when
+                earlier_sales.last_sale_date_before
+                >= {{ add_days('lines.business_date', -unmatched_days) }}
+                then 0
+            when same_day.first_sold_at < lines.transaction_at then 0
             else 1
         end as is_unmatched_return
     from lines
+    left join earlier_sales
+        on
+            lines.store_id = earlier_sales.store_id
+            and lines.item_id = earlier_sales.item_id
+            and lines.business_date = earlier_sales.business_date
+            and earlier_sales.is_return_day = 1
+    left join item_sale_days as same_day
+        on
+            lines.store_id = same_day.store_id
+            and lines.item_id = same_day.item_id
+            and lines.business_date = same_day.business_date
 ),
 
 handled as (
