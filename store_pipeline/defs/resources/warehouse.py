@@ -22,10 +22,10 @@ from store_pipeline.lib.dbt_threads import model_threads
 from store_pipeline.lib.dbt_views import existing_views
 from store_pipeline.lib.forecast_tables import SCHEMA, ForecastTable
 from store_pipeline.lib.ingest.landing import (
-    RAW_SCHEMA,
     LandedDate,
     land_snapshots,
     landed_dates,
+    sale_lines,
 )
 from store_pipeline.lib.ingest.landing_plan import DEFAULT_RETENTION_DAYS
 from store_pipeline.lib.reports.data import Fetch
@@ -176,12 +176,7 @@ class DuckDBWarehouse(Warehouse):
         if not Path(self.path).is_file():
             return 0
         with self.connect(read_only=True) as con:
-            if not con.execute("SELECT 1 FROM duckdb_tables() WHERE database_name = "
-                               "current_database() AND schema_name = ? AND table_name = "
-                               "'transaction_entry'", [RAW_SCHEMA]).fetchone():
-                return 0
-            return con.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.transaction_entry "
-                               "WHERE business_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
+            return sale_lines(con, start, end)
 
     @contextmanager
     def reader(self, log: Callable[[str], None] | None = None) -> Iterator[Fetch]:

@@ -445,6 +445,14 @@ def landed_dates(con: duckdb.DuckDBPyConnection, start: date, end: date) -> set[
     return {row[0] for row in rows}
 
 
+def sale_lines(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    """Transaction lines landed from ``start`` to ``end``."""
+    if not _table_exists(con, "transaction_entry"):
+        return 0
+    return con.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.transaction_entry "
+                       "WHERE business_date BETWEEN ? AND ?", [start, end]).fetchone()[0]
+
+
 def ledger_rows(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> dict[date, LedgerRow]:
     """The ledger rows of ``days`` (dates raw_pos holds something for)."""
     return _read_ledger(con, days) if _table_exists(con, "landed_dates") else {}
