@@ -1,5 +1,6 @@
 """What the benchmark scripts share: the repository on the import path, timed processes, the
-peak memory of a process tree, and Dagster's own import time (the yardstick of start-up)."""
+peak memory of a process tree, Dagster's own import time (the yardstick of start-up) and
+dbt's start-up."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 BIN = Path(sys.executable).parent
 DAGSTER_IMPORT = "import dagster, dagster_dbt"
+DBT_NOTHING = ["build", "--quiet", "--select", "tag:__nothing__"]  # a dbt run with no node
 
 
 class PeakRss:
@@ -98,3 +101,16 @@ def import_seconds(code: str, repetitions: int) -> list[float]:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - began)
     return times
+
+
+def dbt_start_seconds(env: dict[str, str], target: Path, out: int | IO = subprocess.DEVNULL,
+                      ) -> float:
+    """Seconds of a ``dbt build`` that selects nothing, from the CLI: the interpreter, dbt's
+    import and the project read from its partial parse state in ``target``, the start-up
+    every dbt run pays."""
+    from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+
+    began = time.perf_counter()
+    subprocess.run([str(BIN / "dbt"), *DBT_NOTHING, "--target-path", str(target)],
+                   cwd=DBT_PROJECT_DIR, env=env, check=True, stdout=out, stderr=out)
+    return time.perf_counter() - began

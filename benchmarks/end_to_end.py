@@ -47,20 +47,27 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from common import BIN, DAGSTER_IMPORT, REPO, import_seconds, timed_process
+from common import (
+    BIN,
+    DAGSTER_IMPORT,
+    REPO,
+    dbt_start_seconds,
+    import_seconds,
+    timed_process,
+)
 
 from store_pipeline.defs.resources.warehouse import (
     LANDING_DATES_PER_TRANSACTION,
     DuckDBWarehouse,
 )
 from store_pipeline.lib.csv_export import EXPORTS, CopyExporter
+from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.forecast_tables import DEMAND_FORECAST, SCHEMA
 from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline.lib.ingest.landing import dates_between, land_snapshots
 from store_pipeline.lib.pos_schema import snapshot_file_name
 
 RESULTS = REPO / "benchmarks" / "results"
-DBT_DIR = REPO / "store_pipeline_dbt"
 END = date(2026, 9, 30)
 MEMORY_LIMIT = os.environ.get("STORE_PIPELINE_DUCKDB_MEMORY_LIMIT", "2GB")
 # The pipeline lands and exports with one worker per warehouse thread.
@@ -152,7 +159,7 @@ def compiled(home: Path, first: date, last: date) -> Compiled:
     env = {**os.environ, "STORE_PIPELINE_HOME": str(home)}
     window = json.dumps({"min_date": first.isoformat(), "max_date": last.isoformat()})
     subprocess.run([str(BIN / "dbt"), "compile", "--quiet", "--vars", window, "--target-path",
-                    str(target)], cwd=DBT_DIR, env=env, check=True)
+                    str(target)], cwd=DBT_PROJECT_DIR, env=env, check=True)
     manifest = json.loads((target / "manifest.json").read_text())
     tests = [n["compiled_code"] for n in manifest["nodes"].values()
              if n["resource_type"] == "test"]
@@ -273,29 +280,19 @@ def render_alone(warehouse_file: Path, chain: Chain) -> dict:
     return {"total_s": round(sum(seconds.values()), 2), "by_period_s": seconds, "pages": pages}
 
 
-def dbt_start(env: dict[str, str], target: Path, log: Path) -> float:
-    """Seconds of a ``dbt build`` that selects nothing: the interpreter, dbt's import and the
-    project read from its partial parse state, the start-up every dbt run pays."""
-    command = [str(BIN / "dbt"), "build", "--quiet", "--select", "tag:__nothing__",
-               "--target-path", str(target)]
-    with log.open("a") as out:
-        started = time.perf_counter()
-        subprocess.run(command, cwd=DBT_DIR, env=env, check=True, stdout=out, stderr=out)
-        return time.perf_counter() - started
-
-
 def daily_partitions(env: dict[str, str], scratch: Path, name: str) -> dict:
     """The daily job for the last day from the CLI, each run after ``import dagster,
     dagster_dbt`` and dbt's start-up, each in a fresh process (alternated, so that a slow
     minute hits all alike)."""
     day = ["backfill", "--start", END.isoformat(), "--end", END.isoformat(), "--only", "daily"]
-    target, dbt_log = scratch / f"{name}-dbt-start", scratch / f"{name}-dbt-start.log"
-    dbt_start(env, target, dbt_log)  # the first parses the project in full: not counted
+    target = scratch / f"{name}-dbt-start"
     runs, imports, starts = [], [], []
-    for n in range(DAILY_RUNS):
-        imports += import_seconds(DAGSTER_IMPORT, 1)
-        starts.append(dbt_start(env, target, dbt_log))
-        runs.append(timed_cli(day, env, scratch / f"{name}-daily-{n}.log")[0])
+    with (scratch / f"{name}-dbt-start.log").open("a") as dbt_log:
+        dbt_start_seconds(env, target, dbt_log)  # the first parses in full: not counted
+        for n in range(DAILY_RUNS):
+            imports += import_seconds(DAGSTER_IMPORT, 1)
+            starts.append(dbt_start_seconds(env, target, dbt_log))
+            runs.append(timed_cli(day, env, scratch / f"{name}-daily-{n}.log")[0])
     return {"median_s": round(statistics.median(runs), 2),
             "runs_s": [round(r, 2) for r in runs],
             "dagster_import_s": round(statistics.median(imports), 2),
