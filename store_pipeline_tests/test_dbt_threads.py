@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
-from store_pipeline.lib.dbt_threads import PROFILE_THREADS, memory_bytes, model_threads
+from store_pipeline.lib.dbt_threads import memory_bytes, model_threads, profile_threads
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -23,8 +23,8 @@ def test_a_memory_limit_that_is_not_one_is_refused():
 
 def test_threads_fall_as_the_window_grows_and_rise_with_the_memory_limit():
     day, quarter, year = 20_000, 900_000, 8_300_000  # sale lines of chain-S and chain-M
-    assert model_threads(day, "2GB") == PROFILE_THREADS
-    assert model_threads(0, "2GB") == PROFILE_THREADS
+    assert model_threads(day, "2GB") == profile_threads()
+    assert model_threads(0, "2GB") == profile_threads()
     assert model_threads(quarter, "2GB") == 3
     assert model_threads(year, "2GB") == 1
     assert model_threads(year, "100MB") == 1
@@ -42,5 +42,5 @@ def test_duckdb_counts_the_sale_lines_of_the_window(tmp_path):
         con.execute("CREATE TABLE raw_pos.transaction_entry AS SELECT DATE '2026-01-01' + "
                     "CAST(i % 10 AS INTEGER) AS business_date FROM range(20000) t(i)")
     assert warehouse.sale_lines(date(2026, 1, 1), date(2026, 1, 5)) == 10_000
-    assert warehouse.dbt_threads(date(2026, 1, 1), date(2026, 1, 1)) == PROFILE_THREADS
+    assert warehouse.dbt_threads(date(2026, 1, 1), date(2026, 1, 1)) == profile_threads()
     assert warehouse.dbt_threads(date(2026, 1, 1), date(2026, 1, 10)) == 1  # 20k lines > 15k

@@ -79,7 +79,6 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(tmp_path: Path):
                       (24, "S001", "hour between 0 and 23"), (24, "S001", "staff_on_clock >= 0")]
 
 
-
 def test_dbt_sends_no_usage_statistics(tmp_path: Path, monkeypatch):
     """dbt's default is to send usage events to dbt Labs; the project's flags turn it off."""
     from dbt import tracking

@@ -6,9 +6,12 @@ times over; a year of 20 stores (8 million sale lines) ran two at once out of 2 
 """
 
 import re
+from functools import cache
 
-# The profile's threads (profiles.yml, target duckdb): the most a window is given.
-PROFILE_THREADS = 4
+import yaml
+
+from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+
 # Sale lines one model at a time may cover per GB of the memory limit.
 SALE_LINES_PER_GB = 1_500_000
 _UNITS = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
@@ -23,8 +26,15 @@ def memory_bytes(limit: str) -> int:
     return int(float(match[1]) * _UNITS[match[2] or ""])
 
 
+@cache
+def profile_threads() -> int:
+    """The threads of profiles.yml's duckdb target: the most a window is given."""
+    profiles = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    return int(profiles["store_pipeline"]["outputs"]["duckdb"]["threads"])
+
+
 def model_threads(sale_lines: int, memory_limit: str) -> int:
     """Models at once for a window of ``sale_lines``: as many as the memory limit holds, at
     least one, at most the profile's."""
     budget = memory_bytes(memory_limit) / 10**9 * SALE_LINES_PER_GB
-    return max(1, min(PROFILE_THREADS, int(budget // max(sale_lines, 1))))
+    return max(1, min(profile_threads(), int(budget // max(sale_lines, 1))))
