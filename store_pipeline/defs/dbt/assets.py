@@ -101,7 +101,7 @@ def window_values(start: date, end: date) -> dict[str, str]:
 
 @contextmanager
 def dbt_environment(values: Mapping[str, str]) -> Iterator[None]:
-    """``values`` in the environment while dbt starts, as they were afterwards."""
+    """``values`` in the environment while dbt runs, as they were afterwards."""
     before = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -211,11 +211,10 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
         args += ["--exclude", " ".join(views.kept_names)]
         context.log.info(f"{len(views.kept)} of {len(views.fingerprints)} views unchanged since "
                          "they were created: left as they are")
-    target = run_target(data_home.dbt, context.run.run_id[:8])
-    # The data home, absolute, for the profile's warehouse path (dbt runs in its project).
+    # Absolute paths: dbt runs in this process, whose working directory is not its project's.
+    target = run_target(data_home.dbt, context.run.run_id[:8]).resolve()
     values = {HOME_ENV: str(Path(data_home.home).resolve()), **window_values(start, end)}
     with dbt_environment(values):
-        invocation = dbt.cli(args, context=context, target_path=target)
-    yield from invocation.stream()
+        yield from dbt.cli(args, context=context, target_path=target).stream()
     views.record()
     save_parse_state(data_home.dbt, target)

@@ -21,7 +21,7 @@ def store_dbt_project() -> DbtProject:
 
 
 def build_dbt() -> StoreDbtCli:
-    """dbt through its CLI, for the project's target."""
+    """dbt's CLI commands (run in the step's process), for the project's target."""
     project = store_dbt_project()
     return StoreDbtCli(project_dir=project, profiles_dir=str(project.profiles_dir),
                        target=project.target, dbt_executable=DBT_EXECUTABLE)

@@ -1,0 +1,155 @@
+"""dbt in the step's own process: dagster-dbt's CLI invocation fed by ``dbtRunner``.
+
+A ``dbt`` process pays Python's start, dbt's imports and its adapter's again on every run,
+some 2.5 s before it builds a node (``benchmarks/dbt_start.py``), on the daily path and on
+every daemon-launched run. ``DbtThread`` stands in for the ``subprocess.Popen`` that
+dagster-dbt starts: it runs the same arguments through ``dbtRunner`` in a thread and gives
+its events as the JSON lines ``dbt --log-format json`` prints, so that dagster-dbt turns them
+into materialisations and check results as it does a process's output.
+"""
+
+import ctypes
+import os
+import queue
+import subprocess
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import dagster_dbt.core.dbt_cli_invocation as dagster_dbt_invocation
+import orjson
+
+# Events at dbt's console default (info) and above, as the CLI prints them.
+SHOWN_LEVELS = frozenset({"info", "warn", "error"})
+# dbt's own console output is off: dagster-dbt prints each event it receives.
+QUIET_CONSOLE = ("--log-level", "none")
+
+
+class DbtLines:
+    """dbt's events as JSON lines, in order, until dbt returns (a pipe's stdout stand-in)."""
+
+    def __init__(self) -> None:
+        self._lines: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.closed = False
+
+    def put(self, line: bytes | None) -> None:
+        self._lines.put(line)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while (line := self._lines.get()) is not None:
+            yield line
+
+    def __enter__(self) -> "DbtLines":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closed = True
+
+
+class DbtThread:
+    """``subprocess.Popen(args, env=env, ...)`` of the dbt CLI, run by ``dbtRunner`` in a thread.
+
+    ``env`` is applied to the process's environment while dbt runs (dbt reads its flags and
+    ``env_var()`` from it), then restored; paths in it must be absolute, since the thread keeps
+    the process's working directory. ``returncode`` is the CLI's: 0 success, 1 failure, 2 an
+    error that stopped dbt.
+    """
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str] | None = None,
+                 **_pipes: object) -> None:
+        self.args = list(args)
+        self.returncode: int | None = None
+        self.stdout = DbtLines()
+        self._restore = _apply(env or {})
+        self._thread = threading.Thread(target=self._run, name="dbt", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from dbt.cli.main import dbtRunner
+
+        try:
+            result = dbtRunner(callbacks=[self._event]).invoke([*self.args[1:], *QUIET_CONSOLE])
+            if result.exception is not None:
+                self.stdout.put(_error_line(result.exception))
+            self.returncode = 0 if result.success else 2 if result.exception else 1
+        except BaseException as error:  # a thread must hand every error to the reader
+            self.stdout.put(_error_line(error))
+            self.returncode = 2
+        finally:
+            release_warehouse()
+            self._restore()
+            self.stdout.put(None)
+
+    def _event(self, msg: object) -> None:
+        from dbt_common.events.functions import msg_to_dict
+
+        if msg.info.level in SHOWN_LEVELS:
+            self.stdout.put(orjson.dumps(msg_to_dict(msg)))
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        self._thread.join(timeout)
+        return self.returncode
+
+    def poll(self) -> int | None:
+        return None if self._thread.is_alive() else self.returncode
+
+    def send_signal(self, _signal: int) -> None:
+        """Stop dbt as Ctrl-C stops its CLI: cancel the running queries, then raise
+        KeyboardInterrupt in dbt's thread (dbt cancels its connections and returns)."""
+        from dbt.adapters.factory import FACTORY
+
+        for adapter in list(FACTORY.adapters.values()):
+            if adapter.is_cancelable():
+                adapter.cancel_open_connections()
+        if self._thread.ident is not None and self._thread.is_alive():
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread.ident),
+                                                       ctypes.py_object(KeyboardInterrupt))
+
+
+def _apply(env: Mapping[str, str]) -> Callable[[], None]:
+    """Set ``env``'s changed variables; the function that puts them back."""
+    before = {name: os.environ.get(name) for name, value in env.items()
+              if os.environ.get(name) != value}
+    os.environ.update({name: env[name] for name in before})
+
+    def restore() -> None:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return restore
+
+
+def _error_line(error: BaseException) -> bytes:
+    """An error event, as dbt logs one, for an error dbt returned instead of logging."""
+    message = f"dbt stopped: {type(error).__name__}: {error}"
+    return orjson.dumps({"info": {"name": "InProcessError", "level": "error", "msg": message},
+                         "data": {}})
+
+
+def release_warehouse() -> None:
+    """Close the database dbt-duckdb keeps open in the process after dbt returns, so that the
+    run's next steps open the warehouse with their own settings (DuckDB refuses a second
+    configuration of an open file)."""
+    manager_module = sys.modules.get("dbt.adapters.duckdb.connections")
+    if manager_module is None:
+        return
+    manager = manager_module.DuckDBConnectionManager
+    with manager._LOCK:
+        if manager._ENV is not None:
+            manager._ENV.close()
+            manager._ENV = None
+
+
+@contextmanager
+def dbt_in_process() -> Iterator[None]:
+    """While open, the dbt invocations dagster-dbt starts run in this process."""
+    dagster_dbt_invocation.subprocess = types.SimpleNamespace(
+        Popen=DbtThread, PIPE=subprocess.PIPE, STDOUT=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        dagster_dbt_invocation.subprocess = subprocess

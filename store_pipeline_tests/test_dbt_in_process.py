@@ -1,0 +1,91 @@
+"""dbt run in the step's process (internals/dbt_in_process.py), on a warehouse with the raw
+layer's shape: its events, its exit codes, its environment, the warehouse it lets go, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import duckdb
+import orjson
+import pytest
+
+from store_pipeline.defs.resources.dbt import build_dbt
+from store_pipeline.internals.dbt_in_process import DbtThread
+from store_pipeline.lib.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from store_pipeline.lib.ingest.landing import create_raw_tables
+
+MARKER = "STORE_PIPELINE_TEST_ONLY_IN_DBT"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    create_raw_tables(con)
+    con.close()
+    return tmp_path
+
+
+def _dbt(home: Path, *args: str) -> tuple[DbtThread, list[dict]]:
+    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), MARKER: "1",
+           "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "target")}
+    dbt = DbtThread([DBT_EXECUTABLE, *args], env=env)
+    return dbt, [orjson.loads(line) for line in dbt.stdout]
+
+
+def _results(events: list[dict], name: str) -> list[str]:
+    return [e["data"]["node_info"]["node_name"] for e in events if e["info"]["name"] == name]
+
+
+def test_a_run_gives_the_clis_json_events_and_lets_the_warehouse_go(home: Path):
+    dbt, events = _dbt(home, "run", "--select", "stg_pos__store stg_pos__register")
+    assert dbt.wait() == 0
+    assert sorted(_results(events, "LogModelResult")) == ["stg_pos__register", "stg_pos__store"]
+    assert {e["info"]["level"] for e in events} <= {"info", "warn", "error"}
+    assert MARKER not in os.environ  # dbt's environment was put back
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)  # a second config
+    assert con.execute("select count(*) from information_schema.tables "
+                       "where table_name = 'stg_pos__store'").fetchone() == (1,)
+    con.close()
+
+
+def test_a_failed_node_exits_1_with_its_error_logged(home: Path):
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con.execute("drop table raw_pos.store")
+    con.close()
+    dbt, events = _dbt(home, "run", "--select", "stg_pos__store")
+    assert dbt.wait() == 1
+    assert any(e["info"]["level"] == "error" and "store" in e["info"]["msg"] for e in events)
+
+
+def test_an_error_that_stops_dbt_exits_2_with_its_message(home: Path):
+    dbt, events = _dbt(home, "run", "--no-such-flag")
+    assert dbt.wait() == 2
+    [error] = [e["info"]["msg"] for e in events if e["info"]["level"] == "error"]
+    assert error.startswith("dbt stopped: DbtUsageException: ") and "--no-such-flag" in error
+
+
+def test_ctrl_c_stops_dbt_before_the_rest_of_its_nodes(home: Path):
+    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+           "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR), "DBT_TARGET_PATH": str(home / "target")}
+    dbt = DbtThread([DBT_EXECUTABLE, "run", "--empty", "--threads", "1"], env=env)
+    events = []
+    for line in dbt.stdout:
+        events.append(orjson.loads(line))
+        if events[-1]["info"]["name"] == "LogModelResult":
+            dbt.send_signal(signal.SIGINT)
+            break
+    events += [orjson.loads(line) for line in dbt.stdout]
+    assert dbt.wait(timeout=120) == 2 and dbt.poll() == 2
+    built = _results(events, "LogModelResult")
+    assert 1 <= len(built) < 10, built  # the project has 68 models
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con.close()
+
+
+def test_the_dbt_resource_runs_its_commands_in_this_process(tmp_path: Path):
+    invocation = build_dbt().cli(["parse", "--quiet"], target_path=tmp_path)
+    assert isinstance(invocation.process, DbtThread)
+    assert invocation.is_successful()
