@@ -4,6 +4,7 @@ dbt's start-up."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -103,11 +104,35 @@ def import_seconds(code: str, repetitions: int) -> list[float]:
     return times
 
 
+# A dbt run with no node through dbtRunner, in a process that has built the definitions, as a
+# run's step starts dbt (store_pipeline/internals/dbt_in_process.py); prints its two parts.
+IN_PROCESS = """
+import json, sys, time
+import store_pipeline.definitions as d
+d.defs()
+began = time.perf_counter()
+from dbt.cli.main import dbtRunner
+imported = time.perf_counter()
+assert dbtRunner().invoke(sys.argv[1:]).success
+print(json.dumps({"import_s": imported - began, "invoke_s": time.perf_counter() - imported}))
+"""
+
+
+def dbt_in_process_start(env: dict[str, str], target: Path) -> dict[str, float]:
+    """Seconds of dbt's import and of its first invocation (the same build that selects
+    nothing) in a run's step, the start-up every dbt run pays."""
+    from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+
+    out = subprocess.run([sys.executable, "-c", IN_PROCESS, *DBT_NOTHING, "--target-path",
+                          str(target)], cwd=DBT_PROJECT_DIR, env=env, check=True, text=True,
+                         capture_output=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def dbt_start_seconds(env: dict[str, str], target: Path, out: int | IO = subprocess.DEVNULL,
                       ) -> float:
     """Seconds of a ``dbt build`` that selects nothing, from the CLI: the interpreter, dbt's
-    import and the project read from its partial parse state in ``target``, the start-up
-    every dbt run pays."""
+    import and the project read from its partial parse state in ``target``."""
     from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 
     began = time.perf_counter()
