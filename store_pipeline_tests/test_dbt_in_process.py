@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import duckdb
 import orjson
 import pytest
+from dagster._core.errors import DagsterExecutionInterruptedError
+from dagster._utils.interrupts import raise_interrupts_as
 
 from store_pipeline.defs.resources.dbt import build_dbt
 from store_pipeline.internals.dbt_in_process import DbtThread
@@ -83,6 +86,33 @@ def test_ctrl_c_stops_dbt_before_the_rest_of_its_nodes(home: Path):
     assert 1 <= len(built) < 10, built  # the project has 68 models
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     con.close()
+
+
+def test_a_run_stopped_by_dagster_stops_its_dbt(home: Path, tmp_path: Path, monkeypatch):
+    """Terminating a run interrupts the step's main thread while it waits for dbt's next
+    event: dagster-dbt passes the signal on, and dbt stops within its current node."""
+    monkeypatch.setenv("STORE_PIPELINE_HOME", str(home))
+    first_model, forward, built = threading.Event(), DbtThread._event, []
+
+    def watched(self, msg):
+        forward(self, msg)
+        if msg.info.name == "LogModelResult":
+            built.append(msg.data.node_info.node_name)
+            first_model.set()
+
+    monkeypatch.setattr(DbtThread, "_event", watched)
+    interrupter = threading.Thread(
+        target=lambda: first_model.wait(120) and os.kill(os.getpid(), signal.SIGINT))
+    invocation = build_dbt().cli(["run", "--empty", "--threads", "1"], raise_on_error=False,
+                                 target_path=tmp_path / "target")
+    with raise_interrupts_as(DagsterExecutionInterruptedError):
+        interrupter.start()
+        with pytest.raises(DagsterExecutionInterruptedError):
+            list(invocation.stream_raw_events())
+    interrupter.join()
+    assert invocation.process.poll() == 2  # dbt had returned when dagster-dbt stopped waiting
+    assert 1 <= len(built) < 10, built
+    duckdb.connect(str(home / "warehouse.duckdb"), read_only=True).close()
 
 
 def test_the_dbt_resource_runs_its_commands_in_this_process(tmp_path: Path):
