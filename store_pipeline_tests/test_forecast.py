@@ -165,3 +165,23 @@ def test_a_forecast_replaces_only_its_own_week_in_the_warehouse(tmp_path):
                          "forecasts.demand_forecast GROUP BY forecast_date ORDER BY 1").fetchall()
     con.close()
     assert counts == [(FIRST, 1, 0), (FIRST + timedelta(days=7), 2, 1)]
+
+
+def test_a_forecast_whose_large_units_come_after_many_small_ones_is_stored_exactly(tmp_path):
+    """DuckDB gives a column of Decimals the type of a sample of its rows; a forecast of 20
+    stores has thousands of units under 100 and a few over it, between the sampled rows."""
+    import duckdb
+
+    from store_pipeline.defs.resources.warehouse import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "warehouse.duckdb"))
+    small = [FIRST, "S1", "A", "Snacks", FIRST, Decimal("1.50"), Decimal("0.00"), Decimal("3.00")]
+    large = [*small[:5], Decimal("104.72"), Decimal("98.10"), Decimal("12345.67")]
+    frame = pd.DataFrame([small] * 2501 + [large] + [small] * 2499,
+                         columns=DEMAND_FORECAST.column_names)
+    warehouse.replace_forecast(DEMAND_FORECAST, frame, FIRST)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    stored = con.execute("SELECT max(units), max(lower), max(upper), count(*) "
+                         "FROM forecasts.demand_forecast").fetchone()
+    con.close()
+    assert stored == (Decimal("104.72"), Decimal("98.10"), Decimal("12345.67"), 5001)

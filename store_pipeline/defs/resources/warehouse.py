@@ -191,6 +191,9 @@ class DuckDBWarehouse(Warehouse):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
             con.execute(table.create_sql().replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             columns = ", ".join(f'"{c}"' for c in table.column_names)
+            # DuckDB types a column of Decimals from a sample of its rows (1,000 by default):
+            # an unsampled 104.72 among units under 10 would not fit. Every row is looked at.
+            con.execute(f"SET pandas_analyze_sample = {max(len(frame), 1)}")
             con.register("forecast_rows", frame[table.column_names])
             con.execute("BEGIN")
             con.execute(f"DELETE FROM {SCHEMA}.{table.name} WHERE forecast_date = ?",
