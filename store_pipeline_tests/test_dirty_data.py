@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -66,18 +67,23 @@ def manifest(home) -> pd.DataFrame:
     return read_manifest(home / "outbox")
 
 
+def _dbt(home: Path, *args: str, **env: str) -> dict[str, dict]:
+    """A dbt command on ``home``'s warehouse (``env`` added): run results by node name."""
+    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), "STORE_PIPELINE_WAREHOUSE": "duckdb",
+           **env}
+    done = subprocess.run(
+        [DBT, *args, "--target-path", str(home / "target"), "--log-path", str(home / "logs")],
+        cwd=DBT_PROJECT, env=env, capture_output=True, text=True, timeout=600)
+    run_results = home / "target" / "run_results.json"
+    assert run_results.is_file(), done.stdout[-3000:]
+    return {r["unique_id"].split(".")[2]: r
+            for r in json.loads(run_results.read_text())["results"]}
+
+
 @pytest.fixture(scope="module")
 def results(home) -> dict[str, dict]:
     """``dbt build`` over the landed chain: run results by node name."""
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), "STORE_PIPELINE_WAREHOUSE": "duckdb"}
-    build = subprocess.run(
-        [DBT, "build", "--exclude-resource-type", "unit_test", "--target-path",
-         str(home / "target"), "--log-path", str(home / "logs")],
-        cwd=DBT_PROJECT, env=env, capture_output=True, text=True, timeout=600)
-    run_results = home / "target" / "run_results.json"
-    assert run_results.is_file(), build.stdout[-3000:]
-    return {r["unique_id"].split(".")[2]: r
-            for r in json.loads(run_results.read_text())["results"]}
+    return _dbt(home, "build", "--exclude-resource-type", "unit_test")
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +138,31 @@ def test_summary_counts_every_quarantine_model_per_date(warehouse):
 def test_dirty_data_breaks_no_model_and_fails_no_test(results):
     """Dirty rows are flagged by warnings: nothing errors, fails or is skipped."""
     assert [n for n, r in results.items() if r["status"] in ("error", "fail", "skipped")] == []
+
+
+def test_a_raw_check_reads_the_window_and_rows_without_a_date(home, results, tmp_path):
+    """A day's raw_pos check counts that day's duplicate copies and any row without a business
+    date, not the duplicates of the days before it."""
+    day = DATES[-1]
+    shutil.copy(home / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    try:
+        duplicated = con.execute("""
+            SELECT business_date = ? AS in_window, count(*) FROM (
+                SELECT business_date, count(*) OVER (PARTITION BY StoreID, ID, business_date) AS n
+                FROM raw_pos.transaction_entry) WHERE n > 1 GROUP BY ALL""", [day]).fetchall()
+        con.execute("INSERT INTO raw_pos.transaction_entry BY NAME "
+                    "SELECT * REPLACE (NULL AS business_date) FROM raw_pos.transaction_entry "
+                    "LIMIT 1")
+    finally:
+        con.close()
+    copies = dict(duplicated)
+    assert copies[True] > 0 and copies[False] > 0
+    check = "raw_pos_transaction_entry_warnings"
+    assert results[check]["failures"] == copies[True] + copies[False]
+    window = _dbt(tmp_path, "test", "--select", check, STORE_PIPELINE_RUN_MIN_DATE=str(day),
+                  STORE_PIPELINE_RUN_MAX_DATE=str(day))
+    assert (window[check]["status"], window[check]["failures"]) == ("warn", copies[True] + 1)
 
 
 def _sales_kpis(snapshot: Path, day: date, spoiled: pd.DataFrame | None) -> dict[tuple, tuple]:

@@ -110,7 +110,7 @@ def test_dbt_source_tests_are_checks_of_raw_pos(built):
         run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)}
     raw = {key for key in checked if key.asset_key.path[0] == "raw_pos"}
     assert dg.AssetCheckKey(dg.AssetKey(["raw_pos", "transaction"]),
-                            "source_not_null_raw_pos_transaction_business_date") in raw
+                            "raw_pos_transaction_warnings") in raw
     assert not built.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_OBSERVATION)
     messages = [e.user_message for e in built.all_logs(run_id)]
     assert not [m for m in messages if "instead of an `AssetCheckResult`" in m]
