@@ -140,29 +140,53 @@ def test_dirty_data_breaks_no_model_and_fails_no_test(results):
     assert [n for n, r in results.items() if r["status"] in ("error", "fail", "skipped")] == []
 
 
-def test_a_raw_check_reads_the_window_and_rows_without_a_date(home, results, tmp_path):
-    """A day's raw_pos check counts that day's duplicate copies and any row without a business
-    date, not the duplicates of the days before it."""
-    day = DATES[-1]
-    shutil.copy(home / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+def _spoiled_copy(home: Path, into: Path, *statements: str) -> Path:
+    """``home``'s warehouse copied into ``into``, then changed by ``statements``."""
+    shutil.copy(home / "warehouse.duckdb", into / "warehouse.duckdb")
+    con = duckdb.connect(str(into / "warehouse.duckdb"))
     try:
-        duplicated = con.execute("""
-            SELECT business_date = ? AS in_window, count(*) FROM (
-                SELECT business_date, count(*) OVER (PARTITION BY StoreID, ID, business_date) AS n
-                FROM raw_pos.transaction_entry) WHERE n > 1 GROUP BY ALL""", [day]).fetchall()
-        con.execute("INSERT INTO raw_pos.transaction_entry BY NAME "
-                    "SELECT * REPLACE (NULL AS business_date) FROM raw_pos.transaction_entry "
-                    "LIMIT 1")
+        for statement in statements:
+            con.execute(statement)
     finally:
         con.close()
-    copies = dict(duplicated)
+    return into
+
+
+def _test_last_day(home: Path, check: str) -> dict:
+    """The run result of dbt's test ``check`` over the last date."""
+    day = str(DATES[-1])
+    return _dbt(home, "test", "--select", check, STORE_PIPELINE_RUN_MIN_DATE=day,
+                STORE_PIPELINE_RUN_MAX_DATE=day)[check]
+
+
+def test_a_raw_check_reads_the_window_and_rows_without_a_date(home, warehouse, results,
+                                                              tmp_path):
+    """A day's raw_pos check counts that day's duplicate copies and any row without a business
+    date, not the duplicates of the days before it."""
+    copies = dict(warehouse.execute("""
+        SELECT business_date = ? AS in_window, count(*) FROM (
+            SELECT business_date, count(*) OVER (PARTITION BY StoreID, ID, business_date) AS n
+            FROM raw_pos.transaction_entry) WHERE n > 1 GROUP BY ALL""", [DATES[-1]]).fetchall())
     assert copies[True] > 0 and copies[False] > 0
     check = "raw_pos_transaction_entry_warnings"
     assert results[check]["failures"] == copies[True] + copies[False]
-    window = _dbt(tmp_path, "test", "--select", check, STORE_PIPELINE_RUN_MIN_DATE=str(day),
-                  STORE_PIPELINE_RUN_MAX_DATE=str(day))
-    assert (window[check]["status"], window[check]["failures"]) == ("warn", copies[True] + 1)
+    spoiled = _spoiled_copy(home, tmp_path, (
+        "INSERT INTO raw_pos.transaction_entry BY NAME SELECT * REPLACE (NULL AS business_date) "
+        "FROM raw_pos.transaction_entry LIMIT 1"))
+    window = _test_last_day(spoiled, check)
+    assert (window["status"], window["failures"]) == ("warn", copies[True] + 1)
+
+
+def test_a_row_listed_twice_by_any_quarantine_model_fails_the_key_check(home, results,
+                                                                         tmp_path):
+    """One failing key per model: a kind the test left out would make it seven."""
+    check = "assert_quarantine_keys_unique"
+    assert results[check]["status"] == "pass"
+    spoiled = _spoiled_copy(home, tmp_path, *(
+        f"INSERT INTO quarantine.qua_{kind} SELECT * FROM quarantine.qua_{kind} "
+        f"WHERE business_date = DATE '{DATES[-1]}' LIMIT 1" for kind in KINDS))
+    failed = _test_last_day(spoiled, check)
+    assert (failed["status"], failed["failures"]) == ("fail", len(KINDS))
 
 
 def _sales_kpis(snapshot: Path, day: date, spoiled: pd.DataFrame | None) -> dict[tuple, tuple]:

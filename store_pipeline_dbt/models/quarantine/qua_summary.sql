@@ -1,9 +1,6 @@
 -- Dirty rows counted per landed business date and kind, zero included: one row per date and
 -- kind of quarantine model, for the reports.
-{%- set kinds = [
-    'orphan_lines', 'unknown_items', 'unknown_cashiers', 'duplicate_rows',
-    'negative_stock', 'bad_clock_outs', 'unbalanced_tenders', 'future_transactions',
-] %}
+{%- set kinds = quarantine_kinds() | list %}
 
 with landed_dates as (
     select distinct business_date
