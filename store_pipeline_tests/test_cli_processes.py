@@ -72,3 +72,15 @@ def test_settings_leave_the_environment_alone(monkeypatch, tmp_path):
     settings = load_settings()
     assert dict(os.environ) == before
     assert settings.home == tmp_path / "relative-home"
+
+
+def test_the_cli_leaves_its_objects_frozen_out_of_the_collector_when_it_returns(tmp_path):
+    probe = ("import gc; from store_pipeline.cli.main import main; "
+             "before = gc.get_freeze_count(); "
+             "status = main(['backfill', '--start', '2026-01-02', '--end', '2026-01-01']); "
+             "print(status, before, gc.get_freeze_count() > before)")
+    env = {**os.environ, "STORE_PIPELINE_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "0", "True"]
