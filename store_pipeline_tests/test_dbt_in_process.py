@@ -30,11 +30,14 @@ def home(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _env(home: Path) -> dict[str, str]:
+    return {**os.environ, "STORE_PIPELINE_HOME": str(home), "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR), "DBT_TARGET_PATH": str(home / "target"),
+            "DBT_LOG_PATH": str(home / "target")}
+
+
 def _dbt(home: Path, *args: str) -> tuple[DbtThread, list[dict]]:
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), MARKER: "1",
-           "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
-           "DBT_TARGET_PATH": str(home / "target"), "DBT_LOG_PATH": str(home / "target")}
-    dbt = DbtThread([DBT_EXECUTABLE, *args], env=env)
+    dbt = DbtThread([DBT_EXECUTABLE, *args], env={**_env(home), MARKER: "1"})
     return dbt, [orjson.loads(line) for line in dbt.stdout]
 
 
@@ -71,16 +74,13 @@ def test_an_error_that_stops_dbt_exits_2_with_its_message(home: Path):
 
 
 def test_ctrl_c_stops_dbt_before_the_rest_of_its_nodes(home: Path):
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
-           "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR), "DBT_TARGET_PATH": str(home / "target")}
-    dbt = DbtThread([DBT_EXECUTABLE, "run", "--empty", "--threads", "1"], env=env)
-    events = []
-    for line in dbt.stdout:
+    dbt = DbtThread([DBT_EXECUTABLE, "run", "--empty", "--threads", "1"], env=_env(home))
+    events, signalled = [], False
+    for line in dbt.stdout:  # read to the end: the stop is the signal's alone
         events.append(orjson.loads(line))
-        if events[-1]["info"]["name"] == "LogModelResult":
+        if events[-1]["info"]["name"] == "LogModelResult" and not signalled:
             dbt.send_signal(signal.SIGINT)
-            break
-    events += [orjson.loads(line) for line in dbt.stdout]
+            signalled = True
     assert dbt.wait(timeout=120) == 2 and dbt.poll() == 2
     built = _results(events, "LogModelResult")
     assert 1 <= len(built) < 10, built  # the project has 68 models
@@ -89,8 +89,8 @@ def test_ctrl_c_stops_dbt_before_the_rest_of_its_nodes(home: Path):
 
 
 def test_a_run_stopped_by_dagster_stops_its_dbt(home: Path, tmp_path: Path, monkeypatch):
-    """Terminating a run interrupts the step's main thread while it waits for dbt's next
-    event: dagster-dbt passes the signal on, and dbt stops within its current node."""
+    """Terminating a run interrupts the step's main thread, inside dagster-dbt's reading loop
+    or between its events: either way dbt stops within its current node."""
     monkeypatch.setenv("STORE_PIPELINE_HOME", str(home))
     first_model, forward, built = threading.Event(), DbtThread._event, []
 
@@ -110,7 +110,10 @@ def test_a_run_stopped_by_dagster_stops_its_dbt(home: Path, tmp_path: Path, monk
         with pytest.raises(DagsterExecutionInterruptedError):
             list(invocation.stream_raw_events())
     interrupter.join()
-    assert invocation.process.poll() == 2  # dbt had returned when dagster-dbt stopped waiting
+    # Interrupted in dagster-dbt's reading loop, dagster-dbt passed the signal on and waited;
+    # anywhere else, the loop was left and DbtLines stopped dbt and waited: either way dbt
+    # had returned before the step's error went on.
+    assert invocation.process.poll() == 2
     assert 1 <= len(built) < 10, built
     duckdb.connect(str(home / "warehouse.duckdb"), read_only=True).close()
 
@@ -119,3 +122,25 @@ def test_the_dbt_resource_runs_its_commands_in_this_process(tmp_path: Path):
     invocation = build_dbt().cli(["parse", "--quiet"], target_path=tmp_path)
     assert isinstance(invocation.process, DbtThread)
     assert invocation.is_successful()
+
+
+def test_a_reader_that_leaves_early_stops_dbt_and_waits_for_it(home: Path):
+    dbt, events = DbtThread([DBT_EXECUTABLE, "run", "--empty", "--threads", "1"],
+                            env=_env(home)), []
+    for line in dbt.stdout:
+        events.append(orjson.loads(line))
+        if events[-1]["info"]["name"] == "LogModelResult":
+            break  # the loop's iterator is closed here, as a failed step's is
+    assert dbt.poll() == 2
+    events += [orjson.loads(line) for line in dbt.stdout]
+    assert 1 <= len(_results(events, "LogModelResult")) < 10
+
+
+def test_invocations_run_one_at_a_time_each_with_its_own_events(home: Path):
+    first = DbtThread([DBT_EXECUTABLE, "run", "--select", "stg_pos__store"], env=_env(home))
+    second = DbtThread([DBT_EXECUTABLE, "run", "--select", "stg_pos__register"], env=_env(home))
+    assert _results([orjson.loads(line) for line in second.stdout],
+                    "LogModelResult") == ["stg_pos__register"]
+    assert _results([orjson.loads(line) for line in first.stdout],
+                    "LogModelResult") == ["stg_pos__store"]
+    assert first.wait() == second.wait() == 0
