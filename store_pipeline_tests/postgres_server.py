@@ -56,6 +56,21 @@ class PostgresFacts:
         finally:
             connection.close()
 
+    def sessions(self, database: str) -> int:
+        """Connections ever made to ``database`` (PostgreSQL's cumulative statistics)."""
+        with self.superuser() as cursor:
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+            cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s",
+                           (database,))
+            return cursor.fetchone()[0]
+
+    def create_database(self, database: str) -> str:
+        """A new, empty database owned by the pipeline's role; its address."""
+        with self.superuser() as cursor:
+            cursor.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(database), sql.Identifier(ROLE)))
+        return self.url(database)
+
 
 def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
@@ -112,10 +127,7 @@ def postgres() -> Iterator[PostgresFacts]:
 @pytest.fixture
 def postgres_url(postgres: PostgresFacts) -> str:
     """A new, empty database owned by the pipeline's role; its address, password included."""
-    database = f"dagster_{next(_databases)}"
-    with postgres.superuser() as cursor:
-        cursor.execute(f"CREATE DATABASE {database} OWNER {ROLE}")
-    return postgres.url(database)
+    return postgres.create_database(f"dagster_{next(_databases)}")
 
 
 postgres_fixtures = (postgres, postgres_url)

@@ -197,11 +197,13 @@ def test_the_dagster_methods_it_relies_on_keep_their_signatures():
     assert isinstance(getattr(SqliteEventLogStorage, planned), property)
 
 
-def test_the_speed_ups_serve_the_embedded_storage_only(tmp_path, monkeypatch):
+def test_the_sqlite_speed_ups_serve_the_embedded_storage_only(tmp_path, monkeypatch):
     monkeypatch.setenv(POSTGRES_URL_ENV, "postgresql://pipeline@127.0.0.1:5432/dagster")
     config = yaml.safe_load(instance_config(tmp_path))
     assert "event_log_storage" not in config
-    assert config["storage"] == {"postgres": {"postgres_url": {"env": POSTGRES_URL_ENV}}}
+    assert config["storage"] == {"custom": {
+        "module": "store_pipeline.internals.postgres_storage", "class": "PooledPostgresStorage",
+        "config": {"postgres_url": {"env": POSTGRES_URL_ENV}}}}
     monkeypatch.delenv(POSTGRES_URL_ENV)
     config = yaml.safe_load(instance_config(tmp_path))
     assert config["event_log_storage"]["class"] == BatchingSqliteEventLogStorage.__name__

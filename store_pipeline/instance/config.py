@@ -4,8 +4,9 @@ The embedded default keeps runs, the event log and schedules in SQLite under ``D
 the event log through ``store_pipeline.internals.event_log`` (SQLite speed-ups that apply to
 it alone).
 With ``STORE_PIPELINE_DAGSTER_POSTGRES_URL`` set they all live in PostgreSQL (Dagster's own
-storage); the file names the variable (``env:``), never its value, so the password stays in
-the environment of the command line, the UI, the daemon and the webserver.
+storage over connections kept open, ``store_pipeline.internals.postgres_storage``); the file
+names the variable (``env:``), never its value, so the password stays in the environment of
+the command line, the UI, the daemon and the webserver.
 """
 
 from __future__ import annotations
@@ -35,11 +36,15 @@ event_log_storage:
     base_dir: ${event_log_dir}
 """
 POSTGRES_STORAGE = f"""\
-# Runs, event log and schedules in PostgreSQL, at the address in ${POSTGRES_URL_ENV}.
+# Runs, event log and schedules in PostgreSQL, at the address in ${POSTGRES_URL_ENV}: Dagster's
+# storage over connections kept open (store_pipeline/internals/postgres_storage.py).
 storage:
-  postgres:
-    postgres_url:
-      env: {POSTGRES_URL_ENV}
+  custom:
+    module: store_pipeline.internals.postgres_storage
+    class: PooledPostgresStorage
+    config:
+      postgres_url:
+        env: {POSTGRES_URL_ENV}
 """
 
 
