@@ -80,20 +80,17 @@ def start_services(stack: ExitStack, env: dict[str, str], logs: list[Path]) -> i
     """The Dagster daemon and webserver of the workspace (logs: daemon's, webserver's); the
     webserver's port, once it answers. Create the instance's storage first: the two must not
     race to create it."""
-    port = free_port()
     start(stack, [str(BIN / "store-pipeline"), "daemon"], env, logs[0])
+    return start_webserver(stack, env, logs[1])
+
+
+def start_webserver(stack: ExitStack, env: dict[str, str], log: Path) -> int:
+    """The workspace's webserver; its port, once it answers."""
+    port = free_port()
     start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
-                  "-p", str(port)], env, logs[1])
-    wait_for("the webserver", lambda: webserver_up(port), logs)
+                  "-p", str(port)], env, log)
+    wait_for("the webserver", lambda: webserver_up(port), [log])
     return port
-
-
-def dagster_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``dagster <args> -w workspace.yaml``, which must succeed."""
-    done = subprocess.run([str(BIN / "dagster"), *args, "-w", WORKSPACE], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
 
 
 LAUNCH_BACKFILL = """
@@ -124,3 +121,39 @@ def graphql(port: int, query: str, variables: dict) -> dict:
         answer = json.load(reply)
     assert "errors" not in answer, answer
     return answer["data"]
+
+
+REPOSITORIES = """
+{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"""
+START = {
+    "sensor": """
+mutation ($selector: SensorSelector!) {
+  startSensor(sensorSelector: $selector) {
+    __typename
+    ... on Sensor { sensorState { status } }
+    ... on Error { message }
+  }
+}""",
+    "schedule": """
+mutation ($selector: ScheduleSelector!) {
+  startSchedule(scheduleSelector: $selector) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on Error { message }
+  }
+}""",
+}
+
+
+def repository_selector(port: int) -> dict[str, str]:
+    """The webserver's one repository, as a selector's location and repository names."""
+    [repository] = graphql(port, REPOSITORIES, {})["repositoriesOrError"]["nodes"]
+    return {"repositoryLocationName": repository["location"]["name"],
+            "repositoryName": repository["name"]}
+
+
+def start_instigator(port: int, kind: str, name: str) -> None:
+    """Turn a sensor or a schedule on through the webserver, as its toggle in the UI does."""
+    selector = repository_selector(port) | {f"{kind}Name": name}
+    answer = next(iter(graphql(port, START[kind], {"selector": selector}).values()))
+    assert answer.get(f"{kind}State", {}).get("status") == "RUNNING", answer

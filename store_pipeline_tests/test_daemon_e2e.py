@@ -12,7 +12,12 @@ import dagster as dg
 
 from store_pipeline.instance.config import write_instance_config
 from store_pipeline.lib.generator import GeneratorConfig, generate_chain
-from store_pipeline_tests.processes import dagster_cli, environment, start_services, wait_for
+from store_pipeline_tests.processes import (
+    environment,
+    start_instigator,
+    start_services,
+    wait_for,
+)
 from store_pipeline_tests.sshd_server import sshd_fixture  # noqa: F401  (the `sshd` fixture)
 
 DAY = date(2026, 3, 10)
@@ -38,8 +43,8 @@ def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_pa
     with ExitStack() as stack:
         # Storage is created once, here: the daemon and webserver must not race to create it.
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
-        start_services(stack, env, logs)
-        dagster_cli(["sensor", "start", "new_backup_sensor"], env)
+        port = start_services(stack, env, logs)
+        start_instigator(port, "sensor", "new_backup_sensor")
 
         # The POS writes its backup, then renames it into the outbox, as the simulator does.
         [backup] = generate_chain(GeneratorConfig(stores=1, days=1, end_date=DAY, seed=5,

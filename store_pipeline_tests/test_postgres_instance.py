@@ -32,10 +32,12 @@ from store_pipeline_tests.processes import (
     LAUNCH_BACKFILL,
     LAUNCH_RUN,
     REPO,
-    dagster_cli,
     environment,
     graphql,
-    start_services,
+    repository_selector,
+    start,
+    start_instigator,
+    start_webserver,
     wait_for,
 )
 
@@ -107,10 +109,6 @@ def test_a_cli_backfill_keeps_its_runs_and_events_in_postgres(home, postgres_url
     _assert_nowhere(_password(postgres_url), home, done.stdout, done.stderr)
 
 
-REPOSITORIES = """
-{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"""
-
-
 def _launch_run(port: int, params: dict) -> str:
     launched = graphql(port, LAUNCH_RUN, {"params": params})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
@@ -154,10 +152,12 @@ def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
     with ExitStack() as stack:
         instance = stack.enter_context(_instance(home))
-        dagster_cli(["sensor", "start", "new_backup_sensor"], env)
-        dagster_cli(["schedule", "start", SCHEDULE], env)
+        # Turned on in the UI before the daemon starts, so its first look finds the tick due.
+        port = start_webserver(stack, env, logs[1])
+        start_instigator(port, "sensor", "new_backup_sensor")
+        start_instigator(port, "schedule", SCHEDULE)
         _backdate_schedule(instance, SCHEDULE)
-        port = start_services(stack, env, logs)
+        start(stack, [str(BIN / "store-pipeline"), "daemon"], env, logs[0])
 
         # The schedule's tick, and the sensor's run for a backup renamed into the outbox.
         [backup] = (tmp_path / "pos").glob("*.duckdb")
@@ -187,9 +187,7 @@ def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
         wait_for("every run to finish", lambda: not instance.get_run_records(
             dg.RunsFilter(statuses=list(ACTIVE))), logs)
         holder = _hold_warehouse_slot(instance)
-        [repository] = graphql(port, REPOSITORIES, {})["repositoriesOrError"]["nodes"]
-        params = {"selector": {"repositoryLocationName": repository["location"]["name"],
-                               "repositoryName": repository["name"], "jobName": "ingestion_job"},
+        params = {"selector": repository_selector(port) | {"jobName": "ingestion_job"},
                   "executionMetadata": {"tags": [{"key": "dagster/partition",
                                                   "value": DAY.isoformat()}]}}
         runs = [_launch_run(port, params) for _ in range(2)]
