@@ -19,3 +19,22 @@ from store_pipeline.instance.config import ensure_dagster_home  # noqa: E402
 from store_pipeline.lib.settings import load_settings  # noqa: E402
 
 ensure_dagster_home(load_settings())
+
+
+# Test files that build the same chain in the session's data home run on one worker, one after
+# the other, so the chain is built once (test_pipeline.py builds it, test_report_figures.py
+# finds it built). Every other file is a unit of its own, as with ``--dist loadfile``.
+SAME_WORKER = {
+    "store_pipeline_tests/test_report_figures.py": "store_pipeline_tests/test_pipeline.py",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedHomeScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SAME_WORKER.get(scope, scope)
+
+    return SharedHomeScheduling(config, log)
