@@ -1,5 +1,10 @@
 """dbt unit tests of the KPI formulas, and the row_rules data test, on an empty DuckDB warehouse
-with the raw layer's shape."""
+with the raw layer's shape.
+
+The tests share one data home, each with a new warehouse in it: dbt keeps its parse state only
+while the profile (which holds the warehouse's path) stays the same, and a full parse of the
+project is most of a small invocation's time.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,25 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.ingest.landing import create_raw_tables
 
 DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("dbt-unit")
+
+
+@pytest.fixture
+def home(shared_home: Path) -> Path:
+    """The module's data home, its warehouse new and empty, dbt's parse state kept."""
+    for leftover in shared_home.glob("warehouse.duckdb*"):
+        leftover.unlink()
+    return shared_home
 
 
 def _dbt(home: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
@@ -22,53 +41,35 @@ def _dbt(home: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess
                           env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_kpi_unit_tests_pass(tmp_path: Path):
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+def test_kpi_unit_tests_pass(home: Path):
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
     create_raw_tables(con)
     con.close()
-    empty = _dbt(tmp_path, "run", "--empty")
+    empty = _dbt(home, "run", "--empty")
     assert empty.returncode == 0, empty.stdout[-3000:]
-    unit = _dbt(tmp_path, "test", "--select", "test_type:unit")
+    unit = _dbt(home, "test", "--select", "test_type:unit")
     assert unit.returncode == 0, unit.stdout[-3000:]
     assert " PASS=" in unit.stdout and " ERROR=0 " in unit.stdout
 
 
-def test_the_run_window_comes_from_the_environment_unless_vars_set_it(tmp_path: Path):
-    """Dagster passes the window as environment variables (partial parsing survives them)."""
-    window = {"STORE_PIPELINE_RUN_MIN_DATE": "2026-03-01",
-              "STORE_PIPELINE_RUN_MAX_DATE": "2026-03-07"}
-    compiled = tmp_path / "target" / "compiled" / "store_pipeline" / "models" / "marts"
-
-    by_env = _dbt(tmp_path, "compile", "--select", "fct_sales", **window)
-    assert by_env.returncode == 0, by_env.stdout[-3000:]
-    sql = (compiled / "fct_sales.sql").read_text()
-    assert "cast('2026-03-01' as date)" in sql and "cast('2026-03-07' as date)" in sql
-
-    by_vars = _dbt(tmp_path, "compile", "--select", "fct_sales", "--vars",
-                   '{"min_date": "2026-02-01", "max_date": "2026-02-02"}', **window)
-    assert by_vars.returncode == 0, by_vars.stdout[-3000:]
-    sql = (compiled / "fct_sales.sql").read_text()
-    assert "cast('2026-02-01' as date)" in sql and "2026-03-01" not in sql
-
-
-def test_row_rules_fail_and_name_each_broken_rule_per_row(tmp_path: Path):
+def test_row_rules_fail_and_name_each_broken_rule_per_row(home: Path):
     """One row_rules test checks a mart's key and rules; each broken rule is a failing row."""
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
     create_raw_tables(con)
     con.close()
-    empty = _dbt(tmp_path, "run", "--empty", "--select", "+rpt_hourly_sales")
+    empty = _dbt(home, "run", "--empty", "--select", "+rpt_hourly_sales")
     assert empty.returncode == 0, empty.stdout[-3000:]
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute("""
         INSERT INTO marts.rpt_hourly_sales (business_date, store_code, hour, staff_on_clock)
         VALUES ('2026-03-09', 'S001', 9, 1), ('2026-03-09', 'S001', 10, 1),
                ('2026-03-09', 'S001', 10, 2), ('2026-03-09', 'S001', 24, -1),
                ('2026-03-09', NULL, 11, 0)""")
     con.close()
-    test = _dbt(tmp_path, "test", "--select", "rpt_hourly_sales_invariants", "--store-failures")
+    test = _dbt(home, "test", "--select", "rpt_hourly_sales_invariants", "--store-failures")
     assert test.returncode == 1 and "FAIL 5 rpt_hourly_sales_invariants" in test.stdout, \
         test.stdout[-3000:]
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     [(schema,)] = con.execute("SELECT schema_name FROM duckdb_tables() "
                               "WHERE table_name = 'rpt_hourly_sales_invariants'").fetchall()
     failed = con.execute(f"SELECT hour, store_code, failed_rule FROM {schema}."
@@ -79,14 +80,33 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(tmp_path: Path):
                       (24, "S001", "hour between 0 and 23"), (24, "S001", "staff_on_clock >= 0")]
 
 
-def test_dbt_sends_no_usage_statistics(tmp_path: Path, monkeypatch):
+def test_dbt_sends_no_usage_statistics(home: Path, monkeypatch):
     """dbt's default is to send usage events to dbt Labs; the project's flags turn it off."""
     from dbt import tracking
     from dbt.cli.main import dbtRunner
 
-    monkeypatch.setenv("STORE_PIPELINE_HOME", str(tmp_path))
+    monkeypatch.setenv("STORE_PIPELINE_HOME", str(home))
     monkeypatch.chdir(DBT_PROJECT_DIR)
     listed = dbtRunner().invoke(["ls", "--quiet", "--select", "dim_date",
-                                 "--target-path", str(tmp_path / "target")])
+                                 "--target-path", str(home / "target")])
     assert listed.success
     assert tracking.active_user is not None and tracking.active_user.do_not_track
+
+
+def test_the_run_window_comes_from_the_environment_unless_vars_set_it(home: Path):
+    """Dagster passes the window as environment variables (partial parsing survives them).
+    Last in the module: its ``--vars`` make the next invocation parse the whole project."""
+    window = {"STORE_PIPELINE_RUN_MIN_DATE": "2026-03-01",
+              "STORE_PIPELINE_RUN_MAX_DATE": "2026-03-07"}
+    compiled = home / "target" / "compiled" / "store_pipeline" / "models" / "marts"
+
+    by_env = _dbt(home, "compile", "--select", "fct_sales", **window)
+    assert by_env.returncode == 0, by_env.stdout[-3000:]
+    sql = (compiled / "fct_sales.sql").read_text()
+    assert "cast('2026-03-01' as date)" in sql and "cast('2026-03-07' as date)" in sql
+
+    by_vars = _dbt(home, "compile", "--select", "fct_sales", "--vars",
+                   '{"min_date": "2026-02-01", "max_date": "2026-02-02"}', **window)
+    assert by_vars.returncode == 0, by_vars.stdout[-3000:]
+    sql = (compiled / "fct_sales.sql").read_text()
+    assert "cast('2026-02-01' as date)" in sql and "2026-03-01" not in sql
