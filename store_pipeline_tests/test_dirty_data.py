@@ -71,10 +71,11 @@ def _dbt(home: Path, *args: str, **env: str) -> dict[str, dict]:
     """A dbt command on ``home``'s warehouse (``env`` added): run results by node name."""
     env = {**os.environ, "STORE_PIPELINE_HOME": str(home), "STORE_PIPELINE_WAREHOUSE": "duckdb",
            **env}
+    run_results = home / "target" / "run_results.json"
+    run_results.unlink(missing_ok=True)  # an earlier command's, in a shared home
     done = subprocess.run(
         [DBT, *args, "--target-path", str(home / "target"), "--log-path", str(home / "logs")],
         cwd=DBT_PROJECT, env=env, capture_output=True, text=True, timeout=600)
-    run_results = home / "target" / "run_results.json"
     assert run_results.is_file(), done.stdout[-3000:]
     return {r["unique_id"].split(".")[2]: r
             for r in json.loads(run_results.read_text())["results"]}
@@ -140,6 +141,13 @@ def test_dirty_data_breaks_no_model_and_fails_no_test(results):
     assert [n for n, r in results.items() if r["status"] in ("error", "fail", "skipped")] == []
 
 
+@pytest.fixture(scope="module")
+def spoiled_home(tmp_path_factory) -> Path:
+    """One data home for the spoiled copies of the warehouse: dbt reuses its parse state there
+    (it parses the whole project again for a new home, whose warehouse path is new)."""
+    return tmp_path_factory.mktemp("spoiled")
+
+
 def _spoiled_copy(home: Path, into: Path, *statements: str) -> Path:
     """``home``'s warehouse copied into ``into``, then changed by ``statements``."""
     shutil.copy(home / "warehouse.duckdb", into / "warehouse.duckdb")
@@ -160,7 +168,7 @@ def _test_last_day(home: Path, check: str) -> dict:
 
 
 def test_a_raw_check_reads_the_window_and_rows_without_a_date(home, warehouse, results,
-                                                              tmp_path):
+                                                              spoiled_home):
     """A day's raw_pos check counts that day's duplicate copies and any row without a business
     date, not the duplicates of the days before it."""
     copies = dict(warehouse.execute("""
@@ -170,7 +178,7 @@ def test_a_raw_check_reads_the_window_and_rows_without_a_date(home, warehouse, r
     assert copies[True] > 0 and copies[False] > 0
     check = "raw_pos_transaction_entry_warnings"
     assert results[check]["failures"] == copies[True] + copies[False]
-    spoiled = _spoiled_copy(home, tmp_path, (
+    spoiled = _spoiled_copy(home, spoiled_home, (
         "INSERT INTO raw_pos.transaction_entry BY NAME SELECT * REPLACE (NULL AS business_date) "
         "FROM raw_pos.transaction_entry LIMIT 1"))
     window = _test_last_day(spoiled, check)
@@ -178,11 +186,11 @@ def test_a_raw_check_reads_the_window_and_rows_without_a_date(home, warehouse, r
 
 
 def test_a_row_listed_twice_by_any_quarantine_model_fails_the_key_check(home, results,
-                                                                         tmp_path):
+                                                                         spoiled_home):
     """One failing key per model: a kind the test left out would make it seven."""
     check = "assert_quarantine_keys_unique"
     assert results[check]["status"] == "pass"
-    spoiled = _spoiled_copy(home, tmp_path, *(
+    spoiled = _spoiled_copy(home, spoiled_home, *(
         f"INSERT INTO quarantine.qua_{kind} SELECT * FROM quarantine.qua_{kind} "
         f"WHERE business_date = DATE '{DATES[-1]}' LIMIT 1" for kind in KINDS))
     failed = _test_last_day(spoiled, check)
