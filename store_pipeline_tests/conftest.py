@@ -27,6 +27,19 @@ ensure_dagster_home(load_settings())
 SAME_WORKER = {
     "store_pipeline_tests/test_report_figures.py": "store_pipeline_tests/test_pipeline.py",
 }
+# The longest files (one to three minutes each on 2 cores) start first, so that the two
+# workers finish together; xdist would otherwise start the files with the most tests first.
+LONGEST_FIRST = ("test_postgres_instance.py", "test_pipeline.py", "test_crash_recovery.py",
+                 "test_dbt_unit.py", "test_kpi_marts.py", "test_reports_browser.py",
+                 "test_dirty_data.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -37,4 +50,5 @@ def pytest_xdist_make_scheduler(config, log):
             scope = super()._split_scope(nodeid)
             return SAME_WORKER.get(scope, scope)
 
+    config.option.loadscopereorder = False  # keep the order of LONGEST_FIRST
     return SharedHomeScheduling(config, log)
