@@ -1,10 +1,13 @@
-"""Test settings: one temporary data home for the session, set before the code location loads."""
+"""Test settings: one temporary data home for the session, set before the code location loads;
+which test files run together on one worker, and which start first."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+import pytest
 
 _HOME = Path(tempfile.mkdtemp(prefix="store-pipeline-test-"))
 os.environ.update({
@@ -42,6 +45,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)  # stable: each file's tests keep their order
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadFileScheduling
 
