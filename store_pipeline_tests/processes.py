@@ -125,24 +125,16 @@ def graphql(port: int, query: str, variables: dict) -> dict:
 
 REPOSITORIES = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"""
-START = {
-    "sensor": """
-mutation ($selector: SensorSelector!) {
-  startSensor(sensorSelector: $selector) {
+# Turning a sensor or a schedule on: the mutation, and the type of its answer on success.
+START = """
+mutation ($selector: {Kind}Selector!) {{
+  start{Kind}({kind}Selector: $selector) {{
     __typename
-    ... on Sensor { sensorState { status } }
-    ... on Error { message }
-  }
-}""",
-    "schedule": """
-mutation ($selector: ScheduleSelector!) {
-  startSchedule(scheduleSelector: $selector) {
-    __typename
-    ... on ScheduleStateResult { scheduleState { status } }
-    ... on Error { message }
-  }
-}""",
-}
+    ... on {answer} {{ {kind}State {{ status }} }}
+    ... on Error {{ message }}
+  }}
+}}"""
+STARTED_ANSWER = {"sensor": "Sensor", "schedule": "ScheduleStateResult"}
 
 
 def repository_selector(port: int) -> dict[str, str]:
@@ -155,5 +147,6 @@ def repository_selector(port: int) -> dict[str, str]:
 def start_instigator(port: int, kind: str, name: str) -> None:
     """Turn a sensor or a schedule on through the webserver, as its toggle in the UI does."""
     selector = repository_selector(port) | {f"{kind}Name": name}
-    answer = next(iter(graphql(port, START[kind], {"selector": selector}).values()))
+    mutation = START.format(kind=kind, Kind=kind.capitalize(), answer=STARTED_ANSWER[kind])
+    answer = next(iter(graphql(port, mutation, {"selector": selector}).values()))
     assert answer.get(f"{kind}State", {}).get("status") == "RUNNING", answer
