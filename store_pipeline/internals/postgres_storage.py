@@ -57,8 +57,7 @@ class PooledPostgresStorage(DagsterPostgresStorage):
                    get_token_provider_from_config(config_value))
 
 
-def pooled_engine(postgres_url: str, token_provider=None,
-                  kept: int = 1) -> sqlalchemy.engine.Engine:
+def pooled_engine(postgres_url: str, token_provider, kept: int) -> sqlalchemy.engine.Engine:
     """An engine keeping ``kept`` connections open, checked on each use; unbounded beyond."""
     engine = create_pg_engine(postgres_url, token_provider, isolation_level="AUTOCOMMIT",
                               pool_size=kept, max_overflow=-1, pool_pre_ping=True,
