@@ -18,40 +18,28 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import yaml
 from common import BIN, timed_process
 from daemon_vs_cli import environment
 
-from store_pipeline.instance.config import GENERATED, POSTGRES_URL_ENV, write_instance_config
+from store_pipeline.instance.config import POSTGRES_URL_ENV, write_instance_config
 from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline_tests.postgres_server import PostgresFacts, running_postgres
 
 END = date(2026, 3, 10)
-# The storage section as written for PostgreSQL, and Dagster's own in its place.
-POOLED = """\
-  custom:
-    module: store_pipeline.internals.postgres_storage
-    class: PooledPostgresStorage
-    config:
-      postgres_url:
-        env: STORE_PIPELINE_DAGSTER_POSTGRES_URL
-"""
-STOCK = """\
-  postgres:
-    postgres_url:
-      env: STORE_PIPELINE_DAGSTER_POSTGRES_URL
-"""
 
 
 def configure(dagster_home: Path, url: str | None, stock: bool = False) -> None:
     """The data home's dagster.yaml for ``url`` (SQLite without one); with ``stock``, Dagster's
-    own PostgreSQL storage in a file the pipeline leaves alone (no first line of its own)."""
+    own PostgreSQL storage in its place, in a file the pipeline leaves alone (one without the
+    pipeline's first line)."""
     os.environ.pop(POSTGRES_URL_ENV, None)
     os.environ.update({POSTGRES_URL_ENV: url} if url else {})
     config = write_instance_config(dagster_home)
     if stock:
-        text = config.read_text().removeprefix(GENERATED)
-        assert POOLED in text, "the storage section changed: update this benchmark"
-        config.write_text(text.replace(POOLED, STOCK))
+        settings = yaml.safe_load(config.read_text())
+        settings["storage"] = {"postgres": settings["storage"]["custom"]["config"]}
+        config.write_text(yaml.safe_dump(settings))
 
 
 def backfill_seconds(home: Path, outbox: Path, days: list[date], url: str | None,
