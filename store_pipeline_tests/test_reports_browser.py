@@ -17,7 +17,7 @@ from urllib.request import url2pathname
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from store_pipeline.lib.reports import write_index
@@ -104,39 +104,54 @@ def _watch(page: Page, visit: Visit) -> None:
     page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
 
 
-def _visit(page: Page, site: Path, url: str) -> tuple[Visit, list[str]]:
-    """Open ``url``, let its charts settle, and record what happened and where it links."""
+def _begin(context: BrowserContext, site: Path, url: str) -> tuple[Page, Visit]:
+    """A fresh tab that starts loading ``url`` and records what the page does."""
+    page = context.new_page()
     visit = Visit(Path(url2pathname(urlparse(url).path)).relative_to(site).as_posix())
     _watch(page, visit)
-    _open(page, url)
+    page.goto(url, wait_until="commit")
+    return page, visit
+
+
+def _finish(page: Page, visit: Visit) -> list[str]:
+    """Let the tab's charts settle, record them, close it; where the page links."""
+    page.wait_for_load_state()
+    _settle(page)
     visit.charts = page.evaluate(CHART_STATES)
     visit.sideways = page.evaluate(SIDEWAYS_SCROLL)
     links = page.eval_on_selector_all("a[href]", "(links) => links.map((link) => link.href)")
-    return visit, [urldefrag(link).url for link in links]
+    page.close()
+    return [urldefrag(link).url for link in links]
 
 
 def _open(page: Page, url: str) -> None:
-    """Go to ``url``, wait until every chart is drawn and, for a while, until each fits its card."""
+    """Go to ``url`` and let its charts settle."""
     page.goto(url)
+    _settle(page)
+
+
+def _settle(page: Page) -> None:
+    """Wait until every chart is drawn and, for a while, until each fits its card."""
     page.wait_for_function(CHARTS_DRAWN, timeout=SETTLE_MS)
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(CHARTS_FIT, timeout=SETTLE_MS)
 
 
 def _crawl(browser: Browser, site: Path, viewport: dict) -> dict[str, Visit]:
-    """Every page of ``site`` reachable from its ``index.html``, each opened in a fresh tab."""
+    """Every page of ``site`` reachable from its ``index.html``, each in a fresh tab; the pages
+    an index links to load side by side (Plotly's start-up is most of a page's time)."""
     context = browser.new_context(viewport=viewport)
     start = (site / "index.html").as_uri()
-    queue, seen, visits = [start], {start}, {}
-    while queue:
-        page = context.new_page()
-        visit, links = _visit(page, site, queue.pop(0))
-        page.close()
-        visits[visit.path] = visit
-        for link in links:
-            if link.startswith(site.as_uri()) and link not in seen:
-                seen.add(link)
-                queue.append(link)
+    level, seen, visits = [start], {start}, {}
+    while level:
+        tabs = [_begin(context, site, url) for url in level]
+        level = []
+        for page, visit in tabs:
+            visits[visit.path] = visit
+            for link in _finish(page, visit):
+                if link.startswith(site.as_uri()) and link not in seen:
+                    seen.add(link)
+                    level.append(link)
     context.close()
     return visits
 
