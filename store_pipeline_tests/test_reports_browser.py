@@ -115,7 +115,7 @@ def _begin(context: BrowserContext, site: Path, url: str) -> tuple[Page, Visit]:
 
 def _finish(page: Page, visit: Visit) -> list[str]:
     """Let the tab's charts settle, record them, close it; where the page links."""
-    page.wait_for_load_state()
+    page.wait_for_load_state()  # before it, a page not yet parsed has no chart left to draw
     _settle(page)
     visit.charts = page.evaluate(CHART_STATES)
     visit.sideways = page.evaluate(SIDEWAYS_SCROLL)
