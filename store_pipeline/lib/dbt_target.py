@@ -2,8 +2,9 @@
 
 Every invocation gets a target folder of its own under ``<home>/dbt/runs`` (artifacts of
 runs never collide), seeded with the parse state the previous invocation left in ``<home>/dbt``,
-so dbt parses only the files that changed instead of the whole project. Old run folders are
-pruned.
+so dbt parses only the files that changed instead of the whole project. The state is kept as
+soon as dbt has parsed, so that an invocation killed or failed later still leaves it. Old run
+folders are pruned.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 PARSE_STATE = "partial_parse.msgpack"
 KEEP_RUNS = 30
+Event = TypeVar("Event")
 
 
 def run_target(folder: Path, label: str) -> Path:
@@ -45,6 +49,22 @@ def save_parse_state(folder: Path, target: Path) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def keeping_parse_state(events: Iterable[Event], folder: Path, target: Path) -> Iterator[Event]:
+    """``events`` of an invocation writing to ``target``; its parse state is kept in ``folder``
+    when the first event arrives (dbt writes the state once parsed, before any node's result),
+    or at the end when none does."""
+    kept = False
+    try:
+        for event in events:
+            if not kept:
+                save_parse_state(folder, target)
+                kept = True
+            yield event
+    finally:
+        if not kept:
+            save_parse_state(folder, target)
 
 
 def _prune(runs: Path, keep: int) -> None:

@@ -32,7 +32,7 @@ from store_pipeline.defs.resources.dbt import store_dbt_project
 from store_pipeline.defs.resources.warehouse import WAREHOUSE_POOL, Warehouse
 from store_pipeline.internals.dbt_cli import StoreDbtCli
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
-from store_pipeline.lib.dbt_target import run_target, save_parse_state
+from store_pipeline.lib.dbt_target import keeping_parse_state, run_target
 from store_pipeline.lib.dbt_views import BuiltViews, fingerprint, view_nodes
 from store_pipeline.lib.ingest.landing import dates_between, describe_dates
 
@@ -215,6 +215,6 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     target = run_target(data_home.dbt, context.run.run_id[:8]).resolve()
     values = {HOME_ENV: str(Path(data_home.home).resolve()), **window_values(start, end)}
     with dbt_environment(values):
-        yield from dbt.cli(args, context=context, target_path=target).stream()
+        events = dbt.cli(args, context=context, target_path=target).stream()
+        yield from keeping_parse_state(events, data_home.dbt, target)
     views.record()
-    save_parse_state(data_home.dbt, target)
