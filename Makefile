@@ -11,8 +11,9 @@ install: .venv/.installed
 	$(UV) sync --frozen --compile-bytecode  # byte-compiled once, not on each first import
 	@touch $@
 
+# The manifest, and the dbt parse state every new data home starts from.
 dbt-parse: install
-	cd store_pipeline_dbt && ../.venv/bin/dbt parse --quiet
+	.venv/bin/python -m store_pipeline.internals.dbt_parse_state
 
 demo: install dbt-parse
 	$(RUN) store-pipeline demo

@@ -217,7 +217,7 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.func is cmd_doctor:  # doctor reports bad settings instead of failing on them
         return cmd_doctor(args)
     if args.func in _LOADING_DEFINITIONS:
-        from store_pipeline.lib.dbt_manifest import ensure_manifest
+        from store_pipeline.internals.dbt_parse_state import ensure_manifest
 
         ensure_manifest()
     return args.func(args, load_settings())

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 import dagster_dbt.core.dbt_cli_invocation as dagster_dbt_invocation
 import orjson
 
+from store_pipeline.internals.dbt_parse_state import folder_free_parse_state
+
 # Events at dbt's console default (info) and above, as the CLI prints them.
 SHOWN_LEVELS = frozenset({"info", "warn", "error"})
 # dbt's own console output is off: dagster-dbt prints each event it receives.
@@ -94,6 +96,7 @@ class DbtThread:
     def _invoke(self) -> None:
         from dbt.cli.main import dbtRunner
 
+        folder_free_parse_state()
         restore = _apply(self._env)
         try:
             result = dbtRunner(callbacks=[self._event]).invoke([*self.args[1:], *QUIET_CONSOLE])

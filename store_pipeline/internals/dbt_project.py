@@ -8,13 +8,13 @@
 from dagster_dbt import DbtProject, DbtProjectPreparer
 from dagster_shared.record import replace
 
-from store_pipeline.lib.dbt_manifest import ensure_manifest
+from store_pipeline.internals.dbt_parse_state import ensure_manifest
 
 
 class InterpreterDbtPreparer(DbtProjectPreparer):
-    """Under ``dagster dev`` / ``dg dev``: ``dbt parse`` when the manifest is stale, with the dbt
-    beside this interpreter (dagster-dbt's own preparer runs ``dbt`` from PATH, which lacks it
-    when the virtual environment is not activated)."""
+    """Under ``dagster dev`` / ``dg dev``: ``dbt parse`` when the manifest is stale, by this
+    interpreter and with the parse state new data homes start from (dagster-dbt's own preparer
+    runs ``dbt`` from PATH, which lacks it when the virtual environment is not activated)."""
 
     def prepare_if_dev(self, project: DbtProject) -> None:
         if self.using_dagster_dev():

@@ -1,12 +1,11 @@
 """The dbt project's manifest, which the code location's dbt assets are built from.
 
-It is written by ``dbt parse`` ahead of time (``make``, and the CLI before any command that
-loads the code location), never while the code location is imported.
+It is written by ``dbt parse`` ahead of time (``make dbt-parse``, and the CLI before any command
+that loads the code location), never while the code location is imported.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -27,8 +26,3 @@ def manifest_is_stale() -> bool:
         sources += (DBT_PROJECT_DIR / folder).rglob("*")
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
-
-def ensure_manifest() -> None:
-    """``dbt parse`` when the manifest is missing or stale (an edited or fresh checkout)."""
-    if manifest_is_stale():
-        subprocess.run([DBT_EXECUTABLE, "parse", "--quiet"], cwd=DBT_PROJECT_DIR, check=True)
