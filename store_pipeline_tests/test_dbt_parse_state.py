@@ -37,3 +37,10 @@ def test_a_new_home_starts_from_the_projects_parse_state(tmp_path: Path, monkeyp
     assert "Unable to do partial parsing" not in log
     assert "Nothing changed, skipping partial parsing" in log
 
+
+def test_nothing_dbt_parses_reads_the_warehouses_path():
+    """What the shared state rests on: no model, macro or test renders ``target.path``."""
+    sources = [p for folder in ("models", "macros", "tests")
+               for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    assert sources
+    assert [p.name for p in sources if "target.path" in p.read_text()] == []
