@@ -33,10 +33,13 @@ tsql-check: install
 	$(RUN) python -m store_pipeline.lib.portability
 
 # dbt's documentation site (models, columns, tests, exposures, lineage) on http://127.0.0.1:8081;
-# column types come from the warehouse (`make demo` fills it).
+# column types come from the warehouse (`make demo` fills it). Its own target folder keeps the
+# parse state new data homes start from (target/) as `make dbt-parse` wrote it.
 docs: install dbt-parse
-	cd store_pipeline_dbt && mkdir -p "$${STORE_PIPELINE_HOME:-../var}" && ../.venv/bin/dbt docs generate
-	cd store_pipeline_dbt && ../.venv/bin/dbt docs serve --host 127.0.0.1 --port 8081 --no-browser
+	cd store_pipeline_dbt && mkdir -p "$${STORE_PIPELINE_HOME:-../var}" && \
+		../.venv/bin/dbt docs generate --target-path target/docs
+	cd store_pipeline_dbt && ../.venv/bin/dbt docs serve --target-path target/docs \
+		--host 127.0.0.1 --port 8081 --no-browser
 
 ui: install dbt-parse
 	$(RUN) store-pipeline ui
