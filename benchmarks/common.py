@@ -47,7 +47,8 @@ class PeakRss:
             todo += children.get(pid, [])
         return tree
 
-    def _rss(self) -> int:
+    def current(self) -> int:
+        """The summed PSS of the tree now, in bytes."""
         total = 0
         for pid in self._tree():
             try:
@@ -58,7 +59,7 @@ class PeakRss:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._rss())
+            self.peak = max(self.peak, self.current())
             time.sleep(self.every)
 
     def stop(self) -> int:

@@ -115,7 +115,7 @@ def daemon_seconds(home: Path, outbox: Path, days: list[date], launch) -> float:
     """Seconds from ``launch`` (launch_run or launch_backfill) to the end of its run, with the
     daemon and the webserver running on a data home of its own, as an operator has them."""
     write_instance_config(home / "dagster_home")
-    log_files = [home / "daemon.log", home / "webserver.log"]
+    log_files = [home / "daemon.log", home / "webserver.log", home / "code_server.log"]
     with ExitStack() as stack:
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))
         port = start_services(stack, environment(home, outbox), log_files)

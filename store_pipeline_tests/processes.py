@@ -7,10 +7,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
+
+from store_pipeline.cli.services import code_server_answers, code_server_command, shared_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -77,17 +80,31 @@ def webserver_up(port: int) -> bool:
 
 
 def start_services(stack: ExitStack, env: dict[str, str], logs: list[Path]) -> int:
-    """The Dagster daemon and webserver of the workspace (logs: daemon's, webserver's); the
-    webserver's port, once it answers. Create the instance's storage first: the two must not
-    race to create it."""
-    start(stack, [str(BIN / "store-pipeline"), "daemon"], env, logs[0])
-    return start_webserver(stack, env, logs[1])
+    """The code server, the Dagster daemon and the webserver, as ``store-pipeline ui`` starts
+    them (logs: the daemon's, the webserver's, the code server's); the webserver's port, once
+    it answers. Create the instance's storage first: they must not race to create it."""
+    workspace = start_code_server(stack, env, logs[2])
+    start(stack, [str(BIN / "store-pipeline"), "daemon", "--workspace", workspace], env, logs[0])
+    return start_webserver(stack, env, logs[1], workspace)
 
 
-def start_webserver(stack: ExitStack, env: dict[str, str], log: Path) -> int:
-    """The workspace's webserver; its port, once it answers."""
+def start_code_server(stack: ExitStack, env: dict[str, str], log: Path) -> str:
+    """The code location's server on a socket, as ``store-pipeline ui`` starts it; the
+    workspace file that names it, once it has loaded the definitions."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="code-server-")))
+    socket, workspace = shared_workspace(folder)
+    server = start(stack, code_server_command(socket), env, log)
+    wait_for("the code server", lambda: server.poll() is not None or code_server_answers(socket),
+             [log])
+    assert server.poll() is None, log.read_text()[-3000:]
+    return str(workspace)
+
+
+def start_webserver(stack: ExitStack, env: dict[str, str], log: Path,
+                    workspace: str = WORKSPACE) -> int:
+    """The webserver of ``workspace``; its port, once it answers."""
     port = free_port()
-    start(stack, [str(BIN / "dagster-webserver"), "-w", WORKSPACE, "-h", "127.0.0.1",
+    start(stack, [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1",
                   "-p", str(port)], env, log)
     wait_for("the webserver", lambda: webserver_up(port), [log])
     return port

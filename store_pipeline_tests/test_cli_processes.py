@@ -13,7 +13,14 @@ from pathlib import Path
 import dagster as dg
 
 from store_pipeline.lib.settings import load_settings
-from store_pipeline_tests.processes import REPO, free_port, start, wait_for, webserver_up
+from store_pipeline_tests.processes import (
+    REPO,
+    free_port,
+    graphql,
+    start,
+    wait_for,
+    webserver_up,
+)
 
 BIN = Path(sys.executable).parent
 # The system's folders only: neither dagster nor dbt nor the venv's python is found on it.
@@ -32,16 +39,39 @@ def test_ui_starts_webserver_and_daemon_from_the_venv_without_it_on_path(tmp_pat
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(dagster_home)))
         wait_for("the daemon's backfill loop",
                  lambda: "BACKFILL" in instance.get_daemon_heartbeats(), [log])
-        assert _running(ui.pid, "store_pipeline.cli.main daemon")
+        assert _running(ui.pid, "store_pipeline.cli.main daemon") == 1
+        # One code server loads the definitions for both (its proxy, and the server it runs).
+        assert _running(ui.pid, "dagster code-server start") == 1
+        assert _running(ui.pid, "dagster api grpc") == 1
+        # The UI's Reload starts that server anew: another process loads the definitions.
+        loading = _pids(ui.pid, "dagster api grpc")
+        reloaded = graphql(port, RELOAD, {})["reloadRepositoryLocation"]
+        assert reloaded["loadStatus"] == "LOADED", reloaded
+        assert _pids(ui.pid, "dagster api grpc") not in (set(), loading)
         ui.send_signal(signal.SIGTERM)  # to the ui command alone: it stops what it started
         assert ui.wait(timeout=60) == 0
         assert not webserver_up(port)
         assert not _running(ui.pid, "store_pipeline.cli.main daemon")
+        assert not _running(ui.pid, "dagster api grpc")
     assert (dagster_home / "dagster.yaml").is_file()
 
 
-def _running(group: int, command: str) -> bool:
-    """Whether a process of process group ``group`` whose command line holds ``command`` runs."""
+RELOAD = """mutation {
+  reloadRepositoryLocation(repositoryLocationName: "store_pipeline.definitions") {
+    ... on WorkspaceLocationEntry { loadStatus }
+  }
+}"""
+
+
+def _running(group: int, command: str) -> int:
+    """How many processes of process group ``group`` whose command line holds ``command``
+    run."""
+    return len(_pids(group, command))
+
+
+def _pids(group: int, command: str) -> set[int]:
+    """The processes of process group ``group`` whose command line holds ``command``."""
+    pids = set()
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
@@ -49,8 +79,8 @@ def _running(group: int, command: str) -> bool:
         except OSError:
             continue  # ended while we looked
         if fields[0] != "Z" and int(fields[2]) == group and command in args:
-            return True
-    return False
+            pids.add(int(proc.name))
+    return pids
 
 
 def test_loading_the_code_location_prints_no_beta_or_preview_notice():

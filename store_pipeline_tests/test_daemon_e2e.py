@@ -39,7 +39,7 @@ def test_sensor_under_the_daemon_ingests_a_backup_dropped_over_sftp(sshd, tmp_pa
     home = tmp_path / "home"
     write_instance_config(home / "dagster_home")
     env = _environment(home, sshd)
-    logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
+    logs = [tmp_path / "daemon.log", tmp_path / "webserver.log", tmp_path / "code_server.log"]
     with ExitStack() as stack:
         # Storage is created once, here: the daemon and webserver must not race to create it.
         instance = stack.enter_context(dg.DagsterInstance.from_config(str(home / "dagster_home")))

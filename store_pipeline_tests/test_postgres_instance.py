@@ -36,6 +36,7 @@ from store_pipeline_tests.processes import (
     graphql,
     repository_selector,
     start,
+    start_code_server,
     start_instigator,
     start_webserver,
     wait_for,
@@ -149,15 +150,17 @@ def _step_window(instance: dg.DagsterInstance, run_id: str, step: str) -> tuple[
 
 def test_the_daemon_and_webserver_on_postgres(home, postgres_url, tmp_path):
     env = _env(home, postgres_url)
-    logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
+    logs = [tmp_path / "daemon.log", tmp_path / "webserver.log", tmp_path / "code_server.log"]
     with ExitStack() as stack:
         instance = stack.enter_context(_instance(home))
         # Turned on in the UI before the daemon starts, so its first look finds the tick due.
-        port = start_webserver(stack, env, logs[1])
+        workspace = start_code_server(stack, env, logs[2])
+        port = start_webserver(stack, env, logs[1], workspace)
         start_instigator(port, "sensor", "new_backup_sensor")
         start_instigator(port, "schedule", SCHEDULE)
         _backdate_schedule(instance, SCHEDULE)
-        start(stack, [str(BIN / "store-pipeline"), "daemon"], env, logs[0])
+        start(stack, [str(BIN / "store-pipeline"), "daemon", "--workspace", workspace], env,
+              logs[0])
 
         # The schedule's tick, and the sensor's run for a backup renamed into the outbox.
         [backup] = (tmp_path / "pos").glob("*.duckdb")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from store_pipeline.cli.services import WORKSPACE
 from store_pipeline.lib.settings import Settings, load_environment, load_settings
 
 
@@ -108,7 +109,7 @@ def _demo_forecast(settings: Settings, first: date, today: date) -> int:
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
-    """Start the Dagster webserver and daemon on 127.0.0.1 for this code location."""
+    """Start the code location's server, the Dagster webserver and the daemon on 127.0.0.1."""
     from store_pipeline.cli.services import run_services
     from store_pipeline.instance.config import ensure_dagster_home
 
@@ -118,12 +119,11 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_daemon(args: argparse.Namespace, settings: Settings) -> int:
     """Run the Dagster daemon (schedules, sensors, the run queue, backfills, run monitoring)."""
-    from store_pipeline.cli.services import WORKSPACE
     from store_pipeline.instance.config import ensure_dagster_home
     from store_pipeline.internals.daemon import run
 
     ensure_dagster_home(settings)
-    run(["run", "-w", WORKSPACE])
+    run(["run", "-w", args.workspace])
     return 0
 
 
@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     ui.set_defaults(func=cmd_ui)
 
     daemon = sub.add_parser("daemon", help=cmd_daemon.__doc__)
+    daemon.add_argument("--workspace", default=WORKSPACE,
+                        help="the workspace file naming the code location (default: the "
+                             "repository's workspace.yaml, whose code server the daemon starts)")
     daemon.set_defaults(func=cmd_daemon)
 
     health = sub.add_parser("health", help=cmd_health.__doc__)
