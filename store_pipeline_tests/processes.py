@@ -13,7 +13,8 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-from store_pipeline.cli.services import code_server_answers, code_server_command, shared_workspace
+from store_pipeline.cli.services import code_server_command, shared_workspace
+from store_pipeline.internals.code_server import code_server_answers
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

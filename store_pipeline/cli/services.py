@@ -15,6 +15,8 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from store_pipeline.internals.code_server import code_server_answers
+
 REPO = Path(__file__).resolve().parents[2]
 WORKSPACE = str(REPO / "workspace.yaml")
 LOCATION = "store_pipeline.definitions"  # workspace.yaml's module, and so its location name
@@ -28,11 +30,11 @@ def code_server_command(socket: Path) -> list[str]:
             "--use-python-environment-entry-point"]
 
 
-def webserver_command(port: int, workspace: str = WORKSPACE) -> list[str]:
+def webserver_command(port: int, workspace: str) -> list[str]:
     return [str(_BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(port)]
 
 
-def daemon_command(workspace: str = WORKSPACE) -> list[str]:
+def daemon_command(workspace: str) -> list[str]:
     return [sys.executable, "-m", "store_pipeline.cli.main", "daemon", "--workspace", workspace]
 
 
@@ -43,19 +45,6 @@ def shared_workspace(folder: Path) -> tuple[Path, Path]:
     workspace.write_text(f"load_from:\n  - grpc_server:\n      socket: {socket}\n"
                          f"      location_name: {LOCATION}\n")
     return socket, workspace
-
-
-def code_server_answers(socket: Path) -> bool:
-    """Whether the code server on ``socket`` answers, which it does once it has loaded the
-    definitions."""
-    from dagster._core.errors import DagsterUserCodeUnreachableError
-    from dagster._grpc.client import DagsterGrpcClient
-
-    try:
-        DagsterGrpcClient(socket=str(socket)).ping("")
-    except DagsterUserCodeUnreachableError:
-        return False
-    return True
 
 
 def run_services(port: int) -> int:
