@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from store_pipeline.cli.services import WORKSPACE
+from store_pipeline.cli.services import WORKSPACE, run_services
 from store_pipeline.lib.settings import Settings, load_environment, load_settings
 
 
@@ -110,7 +110,6 @@ def _demo_forecast(settings: Settings, first: date, today: date) -> int:
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     """Start the code location's server, the Dagster webserver and the daemon on 127.0.0.1."""
-    from store_pipeline.cli.services import run_services
     from store_pipeline.instance.config import ensure_dagster_home
 
     ensure_dagster_home(settings)
