@@ -15,6 +15,7 @@ from dagster._core.errors import DagsterExecutionInterruptedError
 from dagster._utils.interrupts import raise_interrupts_as
 
 from store_pipeline.defs.resources.dbt import build_dbt
+from store_pipeline.internals import dbt_events
 from store_pipeline.internals.dbt_in_process import DbtThread
 from store_pipeline.lib.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from store_pipeline.lib.ingest.landing import create_raw_tables
@@ -55,6 +56,35 @@ def test_a_run_gives_the_clis_json_events_and_lets_the_warehouse_go(home: Path):
     assert con.execute("select count(*) from information_schema.tables "
                        "where table_name = 'stg_pos__store'").fetchone() == (1,)
     con.close()
+
+
+def test_events_are_the_messages_protobufs_json_reader_builds(home: Path, monkeypatch):
+    """Every message of a real invocation, envelopes too, is the one ``ParseDict`` builds from
+    the same dict, and the constructors built the common ones."""
+    from dbt_common.events import base_types
+    from google.protobuf.json_format import ParseDict
+
+    monkeypatch.setattr(base_types, "ParseDict", base_types.ParseDict)  # put back afterwards
+    build, construct = dbt_events.build_message, dbt_events._construct
+    differing, constructed = [], set()
+
+    def both(values, message):
+        ours = build(values, message)
+        if ours != ParseDict(values, type(message)()):
+            differing.append((type(message).__name__, values))
+        return ours
+
+    def counted(cls, values):
+        message = construct(cls, values)
+        constructed.add(cls.__name__)
+        return message
+
+    monkeypatch.setattr(dbt_events, "build_message", both)
+    monkeypatch.setattr(dbt_events, "_construct", counted)
+    dbt, _events = _dbt(home, "run", "--select", "stg_pos__store stg_pos__register")
+    assert dbt.wait() == 0
+    assert differing == []
+    assert {"SQLQuery", "SQLQueryMsg", "NodeFinishedMsg", "LogModelResultMsg"} <= constructed
 
 
 def test_a_failed_node_exits_1_with_its_error_logged(home: Path):

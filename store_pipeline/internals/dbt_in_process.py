@@ -23,6 +23,7 @@ from contextlib import contextmanager
 import dagster_dbt.core.dbt_cli_invocation as dagster_dbt_invocation
 import orjson
 
+from store_pipeline.internals import dbt_events
 from store_pipeline.internals.dbt_parse_state import folder_free_parse_state
 
 # Events at dbt's console default (info) and above, as the CLI prints them.
@@ -97,6 +98,7 @@ class DbtThread:
         from dbt.cli.main import dbtRunner
 
         folder_free_parse_state()
+        dbt_events.install()
         restore = _apply(self._env)
         try:
             result = dbtRunner(callbacks=[self._event]).invoke([*self.args[1:], *QUIET_CONSOLE])
