@@ -10,11 +10,9 @@ into materialisations and check results as it does a process's output.
 
 import contextlib
 import ctypes
-import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,8 +21,7 @@ from contextlib import contextmanager
 import dagster_dbt.core.dbt_cli_invocation as dagster_dbt_invocation
 import orjson
 
-from store_pipeline.internals import dbt_events
-from store_pipeline.internals.dbt_parse_state import folder_free_parse_state
+from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt
 
 # Events at dbt's console default (info) and above, as the CLI prints them.
 SHOWN_LEVELS = frozenset({"info", "warn", "error"})
@@ -95,19 +92,10 @@ class DbtThread:
             self.stdout.put(None)
 
     def _invoke(self) -> None:
-        from dbt.cli.main import dbtRunner
-
-        folder_free_parse_state()
-        dbt_events.install()
-        restore = _apply(self._env)
-        try:
-            result = dbtRunner(callbacks=[self._event]).invoke([*self.args[1:], *QUIET_CONSOLE])
-            if result.exception is not None:
-                self.stdout.put(_error_line(result.exception))
-            self.returncode = 0 if result.success else 2 if result.exception else 1
-        finally:
-            release_warehouse()
-            restore()
+        result = invoke_dbt([*self.args[1:], *QUIET_CONSOLE], self._env, [self._event])
+        if result.exception is not None:
+            self.stdout.put(_error_line(result.exception))
+        self.returncode = exit_code(result)
 
     def _event(self, msg: object) -> None:
         from dbt_common.events.functions import msg_to_dict
@@ -150,40 +138,11 @@ def _cancel_queries() -> None:
                 adapter.cancel_open_connections()
 
 
-def _apply(env: Mapping[str, str]) -> Callable[[], None]:
-    """Set ``env``'s changed variables; the function that puts them back."""
-    before = {name: os.environ.get(name) for name, value in env.items()
-              if os.environ.get(name) != value}
-    os.environ.update({name: env[name] for name in before})
-
-    def restore() -> None:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    return restore
-
-
 def _error_line(error: BaseException) -> bytes:
     """An error event, as dbt logs one, for an error dbt returned instead of logging."""
     message = f"dbt stopped: {type(error).__name__}: {error}"
     return orjson.dumps({"info": {"name": "InProcessError", "level": "error", "msg": message},
                          "data": {}})
-
-
-def release_warehouse() -> None:
-    """Close the database dbt-duckdb keeps open in the process after dbt returns, so that the
-    run's next steps open the warehouse with their own settings (DuckDB refuses a second
-    configuration of an open file)."""
-    manager_module = sys.modules.get("dbt.adapters.duckdb.connections")
-    if manager_module is None:
-        return
-    manager = manager_module.DuckDBConnectionManager
-    with manager._LOCK:
-        if manager._ENV is not None:
-            manager._ENV.close()
-            manager._ENV = None
 
 
 @contextmanager
