@@ -33,7 +33,7 @@ SAME_WORKER = {
 # The longest files (one to three minutes each on 2 cores) start first, so that the two
 # workers finish together; xdist would otherwise start the files with the most tests first.
 LONGEST_FIRST = ("test_postgres_instance.py", "test_pipeline.py", "test_crash_recovery.py",
-                 "test_dbt_unit.py", "test_kpi_marts.py", "test_reports_browser.py",
+                 "test_reports_browser.py", "test_dbt_unit.py", "test_kpi_marts.py",
                  "test_dirty_data.py")
 
 

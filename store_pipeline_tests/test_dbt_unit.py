@@ -1,25 +1,20 @@
 """dbt unit tests of the KPI formulas, and the row_rules data test, on an empty DuckDB warehouse
 with the raw layer's shape.
 
-The tests share one data home, each with a new warehouse in it: dbt keeps its parse state only
-while the profile (which holds the warehouse's path) stays the same, and a full parse of the
-project is most of a small invocation's time.
+The tests share one data home, each with a new warehouse in it, so that each dbt command
+finds the parse state and the compiled templates of the one before.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
+from store_pipeline.cli.main import main
 from store_pipeline.lib.ingest.landing import create_raw_tables
-
-DBT = str(Path(sys.executable).with_name("dbt"))
+from store_pipeline_tests.dbt_commands import dbt_target, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -35,19 +30,13 @@ def home(shared_home: Path) -> Path:
     return shared_home
 
 
-def _dbt(home: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), **env_vars}
-    return subprocess.run([DBT, *args, "--target-path", str(home / "target")], cwd=DBT_PROJECT_DIR,
-                          env=env, capture_output=True, text=True, timeout=600)
-
-
 def test_kpi_unit_tests_pass(home: Path):
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     create_raw_tables(con)
     con.close()
-    empty = _dbt(home, "run", "--empty")
+    empty = run_dbt(home, "run", "--empty")
     assert empty.returncode == 0, empty.stdout[-3000:]
-    unit = _dbt(home, "test", "--select", "test_type:unit")
+    unit = run_dbt(home, "test", "--select", "test_type:unit")
     assert unit.returncode == 0, unit.stdout[-3000:]
     assert " PASS=" in unit.stdout and " ERROR=0 " in unit.stdout
 
@@ -57,7 +46,7 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(home: Path):
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     create_raw_tables(con)
     con.close()
-    empty = _dbt(home, "run", "--empty", "--select", "+rpt_hourly_sales")
+    empty = run_dbt(home, "run", "--empty", "--select", "+rpt_hourly_sales")
     assert empty.returncode == 0, empty.stdout[-3000:]
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute("""
@@ -66,7 +55,7 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(home: Path):
                ('2026-03-09', 'S001', 10, 2), ('2026-03-09', 'S001', 24, -1),
                ('2026-03-09', NULL, 11, 0)""")
     con.close()
-    test = _dbt(home, "test", "--select", "rpt_hourly_sales_invariants", "--store-failures")
+    test = run_dbt(home, "test", "--select", "rpt_hourly_sales_invariants", "--store-failures")
     assert test.returncode == 1 and "FAIL 5 rpt_hourly_sales_invariants" in test.stdout, \
         test.stdout[-3000:]
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
@@ -83,13 +72,9 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(home: Path):
 def test_dbt_sends_no_usage_statistics(home: Path, monkeypatch):
     """dbt's default is to send usage events to dbt Labs; the project's flags turn it off."""
     from dbt import tracking
-    from dbt.cli.main import dbtRunner
 
     monkeypatch.setenv("STORE_PIPELINE_HOME", str(home))
-    monkeypatch.chdir(DBT_PROJECT_DIR)
-    listed = dbtRunner().invoke(["ls", "--quiet", "--select", "dim_date",
-                                 "--target-path", str(home / "target")])
-    assert listed.success
+    assert main(["dbt", "ls", "--quiet", "--select", "dim_date"]) == 0  # in this process
     assert tracking.active_user is not None and tracking.active_user.do_not_track
 
 
@@ -98,14 +83,14 @@ def test_the_run_window_comes_from_the_environment_unless_vars_set_it(home: Path
     Last in the module: its ``--vars`` make the next invocation parse the whole project."""
     window = {"STORE_PIPELINE_RUN_MIN_DATE": "2026-03-01",
               "STORE_PIPELINE_RUN_MAX_DATE": "2026-03-07"}
-    compiled = home / "target" / "compiled" / "store_pipeline" / "models" / "marts"
+    compiled = dbt_target(home) / "compiled" / "store_pipeline" / "models" / "marts"
 
-    by_env = _dbt(home, "compile", "--select", "fct_sales", **window)
+    by_env = run_dbt(home, "compile", "--select", "fct_sales", **window)
     assert by_env.returncode == 0, by_env.stdout[-3000:]
     sql = (compiled / "fct_sales.sql").read_text()
     assert "cast('2026-03-01' as date)" in sql and "cast('2026-03-07' as date)" in sql
 
-    by_vars = _dbt(home, "compile", "--select", "fct_sales", "--vars",
+    by_vars = run_dbt(home, "compile", "--select", "fct_sales", "--vars",
                    '{"min_date": "2026-02-01", "max_date": "2026-02-02"}', **window)
     assert by_vars.returncode == 0, by_vars.stdout[-3000:]
     sql = (compiled / "fct_sales.sql").read_text()

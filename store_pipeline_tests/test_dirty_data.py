@@ -5,10 +5,7 @@ kind, its quarantine model lists exactly those rows, and the KPIs of the clean r
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
@@ -23,9 +20,8 @@ from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline.lib.generator.dirty import KINDS, MANIFEST_NAME, read_manifest
 from store_pipeline.lib.ingest.landing import land_snapshot
 from store_pipeline.lib.pos_schema import POS_TABLES, snapshot_file_name
+from store_pipeline_tests.dbt_commands import dbt_target, run_dbt
 
-DBT = str(Path(sys.executable).with_name("dbt"))
-DBT_PROJECT = Path(__file__).resolve().parents[1] / "store_pipeline_dbt"
 # Arrival patterns (late rows, corrections) are tested in test_arrivals.py; these are final.
 CONFIG = GeneratorConfig(stores=2, days=10, end_date=date(2026, 3, 10), seed=5, dirty=True,
                          arrivals=False)
@@ -69,13 +65,9 @@ def manifest(home) -> pd.DataFrame:
 
 def _dbt(home: Path, *args: str, **env: str) -> dict[str, dict]:
     """A dbt command on ``home``'s warehouse (``env`` added): run results by node name."""
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home), "STORE_PIPELINE_WAREHOUSE": "duckdb",
-           **env}
-    run_results = home / "target" / "run_results.json"
+    run_results = dbt_target(home) / "run_results.json"
     run_results.unlink(missing_ok=True)  # an earlier command's, in a shared home
-    done = subprocess.run(
-        [DBT, *args, "--target-path", str(home / "target"), "--log-path", str(home / "logs")],
-        cwd=DBT_PROJECT, env=env, capture_output=True, text=True, timeout=600)
+    done = run_dbt(home, *args, **env)
     assert run_results.is_file(), done.stdout[-3000:]
     return {r["unique_id"].split(".")[2]: r
             for r in json.loads(run_results.read_text())["results"]}
@@ -143,8 +135,7 @@ def test_dirty_data_breaks_no_model_and_fails_no_test(results):
 
 @pytest.fixture(scope="module")
 def spoiled_home(tmp_path_factory) -> Path:
-    """One data home for the spoiled copies of the warehouse: dbt reuses its parse state there
-    (it parses the whole project again for a new home, whose warehouse path is new)."""
+    """One data home for the spoiled copies of the warehouse, each dbt command's state kept."""
     return tmp_path_factory.mktemp("spoiled")
 
 

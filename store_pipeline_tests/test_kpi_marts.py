@@ -8,9 +8,6 @@ SQL on the raw tables) and compares.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,11 +16,10 @@ import pandas as pd
 import pytest
 from dateutil.easter import easter
 
-from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.generator import GeneratorConfig, generate_chain
 from store_pipeline.lib.ingest.landing import land_snapshot
+from store_pipeline_tests.dbt_commands import dbt_target, run_dbt
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 END = date(2026, 3, 10)
 DAYS = 30
 # Store 2 opened 380 days before END: comp from END - 15 on (OpenDate <= D - 365).
@@ -34,13 +30,6 @@ LONG_WEEK = date(2026, 3, 2)
 NEW_MARTS = ["rpt_employee_weekly", "rpt_inventory_turnover", "rpt_customer_daily",
              "rpt_store_comp"]
 HOURS, MONEY, RATIO = 0.0051, 0.0051, 0.00051  # rounding of the marts, and a hair
-
-
-def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STORE_PIPELINE_HOME": str(home)}
-    return subprocess.run([DBT, *args, "--target-path", str(home / "target")],
-                          cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
-                          timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +51,7 @@ def home(tmp_path_factory) -> Path:
             SELECT 1, max(ID) + 1, 1, ?, ?, 30, ? FROM raw_pos.time_clock""",
                     [day + timedelta(hours=6), day + timedelta(hours=16, minutes=30), day.date()])
     con.close()
-    built = _dbt(home, "build", "--select", "+path:models/marts",
+    built = run_dbt(home, "build", "--select", "+path:models/marts",
                  "--exclude-resource-type", "unit_test")
     assert built.returncode == 0, built.stdout[-4000:]
     return home
@@ -330,8 +319,8 @@ def test_no_mart_holds_customer_names_or_email_addresses(home):
 # --- freshness, then a rerun (dbt parses anew once the vars change) ------------------------------
 
 def test_source_freshness_of_transactions_follows_the_newest_sale(home):
-    result = _dbt(home, "source", "freshness", "--select", "source:raw_pos.transaction")
-    [source] = json.loads((home / "target" / "sources.json").read_text())["results"]
+    result = run_dbt(home, "source", "freshness", "--select", "source:raw_pos.transaction")
+    [source] = json.loads((dbt_target(home) / "sources.json").read_text())["results"]
     newest = _query(home, 'SELECT max("Time") AS t FROM raw_pos."transaction"').t[0]
     age = datetime.now() - newest.to_pydatetime()
     expected = "pass" if age < timedelta(hours=36) else (
@@ -346,7 +335,7 @@ def test_rebuilding_a_window_changes_no_new_mart(home):
 
     before = contents()
     window = {"min_date": (END - timedelta(days=1)).isoformat(), "max_date": END.isoformat()}
-    rerun = _dbt(home, "build", "--select", *NEW_MARTS, "--exclude-resource-type", "unit_test",
+    rerun = run_dbt(home, "build", "--select", *NEW_MARTS, "--exclude-resource-type", "unit_test",
                  "--vars", json.dumps(window))
     assert rerun.returncode == 0, rerun.stdout[-4000:]
     after = contents()

@@ -140,6 +140,14 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_dbt(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one of dbt's commands on the home's warehouse, e.g. `store-pipeline dbt build
+    --select fct_sales` (its artifacts and log in <home>/dbt/cli)."""
+    from store_pipeline.internals.dbt_command import run_dbt
+
+    return run_dbt(args.dbt_args, settings)
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Check the configuration in force and say how to fix each problem."""
     from store_pipeline.cli.doctor import run_doctor
@@ -198,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     health = sub.add_parser("health", help=cmd_health.__doc__)
     health.set_defaults(func=cmd_health)
 
+    dbt = sub.add_parser("dbt", help=cmd_dbt.__doc__, add_help=False)
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt's command and options")
+    dbt.set_defaults(func=cmd_dbt)
+
     doctor = sub.add_parser("doctor", help=cmd_doctor.__doc__)
     doctor.set_defaults(func=cmd_doctor)
     return parser
@@ -213,8 +225,19 @@ def main(argv: list[str] | None = None) -> int:
         gc.freeze()
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command's arguments; after `dbt`, every one is dbt's, options included."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if args.func is cmd_dbt:
+        args.dbt_args = argv[argv.index("dbt") + 1:]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def _dispatch(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     load_environment()
     if args.func is cmd_doctor:  # doctor reports bad settings instead of failing on them
         return cmd_doctor(args)
