@@ -8,8 +8,7 @@ or the warehouse lacks it (``lib/dbt_views.py``).
 
 import json
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -35,6 +34,7 @@ from store_pipeline.internals.jinja_code import compiled_templates
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.dbt_target import keeping_parse_state, run_target
 from store_pipeline.lib.dbt_views import BuiltViews, fingerprint, view_nodes
+from store_pipeline.lib.environment import environment_set
 from store_pipeline.lib.ingest.landing import dates_between, describe_dates
 
 # The run window, read by macros/run_window.sql when the vars min_date/max_date are not set.
@@ -98,21 +98,6 @@ def window_values(start: date, end: date) -> dict[str, str]:
     """The run window as STORE_PIPELINE_RUN_MIN/MAX_DATE (read by the run_window macro at
     execution, so dbt's partial parsing survives a new window)."""
     return {WINDOW_ENV[0]: start.isoformat(), WINDOW_ENV[1]: end.isoformat()}
-
-
-@contextmanager
-def dbt_environment(values: Mapping[str, str]) -> Iterator[None]:
-    """``values`` in the environment while dbt runs, as they were afterwards."""
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def require_landed(warehouse: Warehouse, start: date, end: date) -> None:
@@ -215,7 +200,7 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     # Absolute paths: dbt runs in this process, whose working directory is not its project's.
     target = run_target(data_home.dbt, context.run.run_id[:8]).resolve()
     values = {HOME_ENV: str(Path(data_home.home).resolve()), **window_values(start, end)}
-    with dbt_environment(values), compiled_templates(data_home.dbt):
+    with environment_set(values), compiled_templates(data_home.dbt):
         events = dbt.cli(args, context=context, target_path=target).stream()
         yield from keeping_parse_state(events, data_home.dbt, target)
     views.record()
