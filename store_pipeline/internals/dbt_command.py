@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt
+from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt, stopped_message
 from store_pipeline.internals.jinja_code import compiled_templates
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.dbt_target import PARSE_STATE
@@ -38,8 +38,7 @@ def run_dbt(args: Sequence[str], settings: Settings) -> int:
     with compiled_templates(folder):
         result = invoke_dbt(args, values)
     if result.exception is not None:
-        print(f"dbt stopped: {type(result.exception).__name__}: {result.exception}",
-              file=sys.stderr)
+        print(stopped_message(result.exception), file=sys.stderr)
     return exit_code(result)
 
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 import dagster_dbt.core.dbt_cli_invocation as dagster_dbt_invocation
 import orjson
 
-from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt
+from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt, stopped_message
 
 # Events at dbt's console default (info) and above, as the CLI prints them.
 SHOWN_LEVELS = frozenset({"info", "warn", "error"})
@@ -140,9 +140,8 @@ def _cancel_queries() -> None:
 
 def _error_line(error: BaseException) -> bytes:
     """An error event, as dbt logs one, for an error dbt returned instead of logging."""
-    message = f"dbt stopped: {type(error).__name__}: {error}"
-    return orjson.dumps({"info": {"name": "InProcessError", "level": "error", "msg": message},
-                         "data": {}})
+    return orjson.dumps({"info": {"name": "InProcessError", "level": "error",
+                                  "msg": stopped_message(error)}, "data": {}})
 
 
 @contextmanager

@@ -33,6 +33,11 @@ def invoke_dbt(args: Sequence[str], env: Mapping[str, str],
             release_warehouse()
 
 
+def stopped_message(error: BaseException) -> str:
+    """What is said of an error dbt returned instead of logging."""
+    return f"dbt stopped: {type(error).__name__}: {error}"
+
+
 def exit_code(result: Any) -> int:
     """The ``dbt`` CLI's exit code for a ``dbtRunner`` result: 0 success, 1 a failed node or
     test, 2 an error that stopped dbt."""
