@@ -13,7 +13,12 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-from store_pipeline.cli.services import code_server_command, shared_workspace
+from store_pipeline.cli.services import (
+    code_server_command,
+    daemon_command,
+    shared_workspace,
+    webserver_command,
+)
 from store_pipeline.internals.code_server import code_server_answers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +90,7 @@ def start_services(stack: ExitStack, env: dict[str, str], logs: list[Path]) -> i
     them (logs: the daemon's, the webserver's, the code server's); the webserver's port, once
     it answers. Create the instance's storage first: they must not race to create it."""
     workspace = start_code_server(stack, env, logs[2])
-    start(stack, [str(BIN / "store-pipeline"), "daemon", "--workspace", workspace], env, logs[0])
+    start(stack, daemon_command(workspace), env, logs[0])
     return start_webserver(stack, env, logs[1], workspace)
 
 
@@ -105,8 +110,7 @@ def start_webserver(stack: ExitStack, env: dict[str, str], log: Path,
                     workspace: str = WORKSPACE) -> int:
     """The webserver of ``workspace``; its port, once it answers."""
     port = free_port()
-    start(stack, [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1",
-                  "-p", str(port)], env, log)
+    start(stack, webserver_command(port, workspace), env, log)
     wait_for("the webserver", lambda: webserver_up(port), [log])
     return port
 

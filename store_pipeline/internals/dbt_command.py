@@ -13,7 +13,6 @@ they would for ``dbt`` (``DBT_TARGET_PATH``, ``--target-path`` and the rest).
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt, stopped_message
 from store_pipeline.internals.jinja_code import compiled_templates
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
-from store_pipeline.lib.dbt_target import PARSE_STATE
+from store_pipeline.lib.dbt_target import PARSE_STATE, seed_parse_state
 from store_pipeline.lib.settings import Settings
 
 CLI_FOLDER = "cli"
@@ -34,7 +33,7 @@ def run_dbt(args: Sequence[str], settings: Settings) -> int:
     values = _environment(settings, folder / CLI_FOLDER)
     target = Path(values["DBT_TARGET_PATH"])
     target.mkdir(parents=True, exist_ok=True)
-    _seed_parse_state(folder, target)
+    seed_parse_state(target, folder / PARSE_STATE, DBT_PROJECT_DIR / "target" / PARSE_STATE)
     with compiled_templates(folder):
         result = invoke_dbt(args, values)
     if result.exception is not None:
@@ -43,23 +42,12 @@ def run_dbt(args: Sequence[str], settings: Settings) -> int:
 
 
 def _environment(settings: Settings, target: Path) -> dict[str, str]:
-    """The home and the warehouse's kind; unless the environment names others, dbt's project,
-    profiles, artifacts and log folders, and its profile target (the warehouse's kind)."""
+    """The home; unless the environment names others, dbt's project, profiles, artifacts and
+    log folders, and its profile target (the warehouse's kind)."""
     defaults = {"DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
                 "DBT_TARGET_PATH": str(target),
                 # named, as the pipeline names it: dbt's parse state depends on the option
                 "DBT_TARGET": settings.warehouse}
     values = {name: os.environ.get(name, value) for name, value in defaults.items()}
     values["DBT_LOG_PATH"] = os.environ.get("DBT_LOG_PATH", values["DBT_TARGET_PATH"])
-    return {"STORE_PIPELINE_HOME": str(Path(settings.home).resolve()),
-            "STORE_PIPELINE_WAREHOUSE": settings.warehouse, **values}
-
-
-def _seed_parse_state(folder: Path, target: Path) -> None:
-    """Give a target folder without a parse state the home's, else the project's."""
-    if (target / PARSE_STATE).is_file():
-        return
-    for saved in (folder / PARSE_STATE, DBT_PROJECT_DIR / "target" / PARSE_STATE):
-        if saved.is_file():
-            shutil.copyfile(saved, target / PARSE_STATE)
-            return
+    return {"STORE_PIPELINE_HOME": str(Path(settings.home).resolve()), **values}

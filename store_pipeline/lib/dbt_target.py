@@ -28,11 +28,20 @@ def run_target(folder: Path, label: str) -> Path:
     runs = folder / "runs"
     target = runs / f"{label}-{uuid.uuid4().hex[:6]}"
     target.mkdir(parents=True)
-    saved = folder / PARSE_STATE
-    if saved.is_file():
-        shutil.copyfile(saved, target / PARSE_STATE)
+    seed_parse_state(target, folder / PARSE_STATE)
     _prune(runs, keep=KEEP_RUNS)
     return target
+
+
+def seed_parse_state(target: Path, *saved: Path) -> None:
+    """Give ``target``, unless it has a parse state, the first of the ``saved`` states that
+    exists."""
+    if (target / PARSE_STATE).is_file():
+        return
+    for state in saved:
+        if state.is_file():
+            shutil.copyfile(state, target / PARSE_STATE)
+            return
 
 
 def save_parse_state(folder: Path, target: Path) -> None:
