@@ -35,6 +35,7 @@ def test_a_new_homes_first_command_parses_in_part_and_writes_in_the_home(tmp_pat
     assert "Nothing changed, skipping partial parsing" in log
     assert (dbt_target(home) / "compiled" / "store_pipeline" / "models").is_dir()
     assert (home / "dbt" / "jinja_code.marshal").is_file()  # the pipeline's templates file
+    assert (home / "dbt" / "dbt_schemas.marshal").is_file()  # and its schemas file
     assert PROJECT_STATE.read_bytes() == project_state  # the state new homes start from
 
 

@@ -365,6 +365,7 @@ def test_dbt_reuses_its_parse_state_across_runs(built, settings, monkeypatch):
     assert result.success
     assert (settings.home / "dbt" / "partial_parse.msgpack").is_file()
     assert (settings.home / "dbt" / "jinja_code.marshal").is_file()  # templates compiled
+    assert (settings.home / "dbt" / "dbt_schemas.marshal").is_file()  # schemas built
     log = (_newest_dbt_run(settings) / "dbt.log").read_text()
     assert "On model.store_pipeline." in log
     assert "Nothing changed, skipping partial parsing" in log

@@ -1,10 +1,10 @@
 """dbt's own commands on a data home, with the pipeline's start-up savings.
 
 ``store-pipeline dbt <command> ...`` runs dbt's CLI, as ``dbt`` would, for the project and
-the home's warehouse, in one process with the three things that make the pipeline's dbt
-start quickly: the parse state that leaves out the warehouse's folder (a new home parses in
-part, from the project's state), the compiled Jinja templates the pipeline keeps in
-``<home>/dbt``, and dbt's events built by protobuf's constructors. Its artifacts, its parse
+the home's warehouse, in one process with what makes the pipeline's dbt start quickly: the
+parse state that leaves out the warehouse's folder (a new home parses in part, from the
+project's state), the compiled Jinja templates and configuration schemas the pipeline keeps
+in ``<home>/dbt``, and dbt's events built by protobuf's constructors. Its artifacts, its parse
 state and its log go to ``<home>/dbt/cli`` rather than the project's ``target/``, which holds
 the state new homes start from. The environment and the command line set dbt's own flags as
 they would for ``dbt`` (``DBT_TARGET_PATH``, ``--target-path`` and the rest).
@@ -17,8 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt, stopped_message
-from store_pipeline.internals.jinja_code import compiled_templates
+from store_pipeline.internals.dbt_invoke import exit_code, invoke_dbt, kept_in_home, stopped_message
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.dbt_target import PARSE_STATE, seed_parse_state
 from store_pipeline.lib.settings import Settings
@@ -34,7 +33,7 @@ def run_dbt(args: Sequence[str], settings: Settings) -> int:
     target = Path(values["DBT_TARGET_PATH"])
     target.mkdir(parents=True, exist_ok=True)
     seed_parse_state(target, folder / PARSE_STATE, DBT_PROJECT_DIR / "target" / PARSE_STATE)
-    with compiled_templates(folder):
+    with kept_in_home(folder):
         result = invoke_dbt(args, values)
     if result.exception is not None:
         print(stopped_message(result.exception), file=sys.stderr)

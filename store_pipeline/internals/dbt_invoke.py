@@ -2,18 +2,24 @@
 
 ``invoke_dbt`` is ``dbtRunner`` with what makes the pipeline's dbt start quickly: the parse
 state that leaves out the warehouse's folder (``dbt_parse_state.py``) and dbt's events built by
-protobuf's constructors (``dbt_events.py``). The pipeline's steps (``dbt_in_process.py``) and
+protobuf's constructors (``dbt_events.py``); and, while ``kept_in_home`` is open, the Jinja
+templates compiled and the configuration's JSON schemas built in earlier processes
+(``jinja_code.py``, ``dbt_schemas.py``). The pipeline's steps (``dbt_in_process.py``) and
 ``store-pipeline dbt`` (``dbt_command.py``) both run dbt through it.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from store_pipeline.internals import dbt_events
 from store_pipeline.internals.dbt_parse_state import folder_free_parse_state
+from store_pipeline.internals.dbt_schemas import kept_schemas
+from store_pipeline.internals.jinja_code import compiled_templates
 from store_pipeline.lib.environment import environment_set
 
 
@@ -31,6 +37,14 @@ def invoke_dbt(args: Sequence[str], env: Mapping[str, str],
             return dbtRunner(callbacks=list(callbacks)).invoke(list(args))
         finally:
             release_warehouse()
+
+
+@contextmanager
+def kept_in_home(folder: Path) -> Iterator[None]:
+    """While open, dbt's compiled templates and configuration schemas are read from, and
+    added to, files in ``folder`` (the data home's ``dbt/``)."""
+    with compiled_templates(folder), kept_schemas(folder):
+        yield
 
 
 def stopped_message(error: BaseException) -> str:

@@ -7,8 +7,9 @@ jinja_code.py``). While
 ``compiled_templates(folder)`` is open, the Python code Jinja generates for a template is
 taken from, and added to, a file in ``folder`` (the data home's ``dbt/``), keyed by the
 template's source and everything of its environment that shapes the generated code; the file
-is written once, when the block ends, if anything was added. The file holds marshalled code,
-which only the pipeline writes; one written by another Python, Jinja or dbt is ignored.
+is written once, when the block ends, if anything was added (``kept_values.py``). The file
+holds marshalled code, which only the pipeline writes; one written by another Python, Jinja
+or dbt is ignored.
 
 ``Environment.compile`` is Jinja's public method, the classes it is set on are dbt's:
 ``test_jinja_code.py`` fails if dbt stops compiling through them.
@@ -17,86 +18,31 @@ which only the pipeline writes; one written by another Python, Jinja or dbt is i
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
+from store_pipeline.internals.kept_values import KeptFile
+
 CACHE_FILE = "jinja_code.marshal"
-# Kept entries the runs no longer use are dropped once they outnumber the used ones this much.
-STALE_FACTOR = 4
-_active: CompiledTemplates | None = None
-
-
-class CompiledTemplates:
-    """The code of compiled templates by key, as read from a file and added to since."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.code = _read(path)
-        self.used: set[bytes] = set()
-        self.added = 0
-
-    def get(self, key: bytes) -> CodeType | None:
-        code = self.code.get(key)
-        if code is not None:
-            self.used.add(key)
-        return code
-
-    def add(self, key: bytes, code: CodeType) -> None:
-        self.code[key] = code
-        self.used.add(key)
-        self.added += 1
-
-    def save(self) -> None:
-        """Write the file (atomically) when templates were added; drop the entries no longer
-        used once they dominate."""
-        if not self.added:
-            return
-        kept = self.code
-        if len(kept) > STALE_FACTOR * len(self.used):
-            kept = {key: kept[key] for key in self.used}
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                marshal.dump((_versions(), kept), out)
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
 
 def _versions() -> tuple[str, str, str]:
     return sys.version, metadata.version("jinja2"), metadata.version("dbt-common")
 
 
-def _read(path: Path) -> dict[bytes, CodeType]:
-    try:
-        with path.open("rb") as handle:
-            versions, code = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return code if versions == _versions() and isinstance(code, dict) else {}
+TEMPLATES = KeptFile(CACHE_FILE, _versions)
 
 
 @contextmanager
 def compiled_templates(folder: Path) -> Iterator[None]:
     """While open, dbt's templates compile through the cache file in ``folder``."""
-    global _active
     _install()
-    cache = CompiledTemplates(folder / CACHE_FILE)
-    _active = cache
-    try:
+    with TEMPLATES.open(folder):
         yield
-    finally:
-        _active = None
-    cache.save()
 
 
 def template_key(environment: Any, source: str, name: str | None, filename: str | None,
@@ -126,7 +72,7 @@ def _install() -> None:
         return
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
-        cache = _active
+        cache = TEMPLATES.current
         if cache is None or raw or not isinstance(source, str) or dbt_jinja.MACRO_DEBUGGING:
             return original(self, source, name, filename, raw, defer_init)
         key = template_key(self, source, name, filename, defer_init)

@@ -30,7 +30,7 @@ from store_pipeline.defs.resources.data_home import DataHome
 from store_pipeline.defs.resources.dbt import store_dbt_project
 from store_pipeline.defs.resources.warehouse import WAREHOUSE_POOL, Warehouse
 from store_pipeline.internals.dbt_cli import StoreDbtCli
-from store_pipeline.internals.jinja_code import compiled_templates
+from store_pipeline.internals.dbt_invoke import kept_in_home
 from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 from store_pipeline.lib.dbt_target import keeping_parse_state, run_target
 from store_pipeline.lib.dbt_views import BuiltViews, fingerprint, view_nodes
@@ -200,7 +200,7 @@ def store_dbt_models(context: dg.AssetExecutionContext, dbt: StoreDbtCli,
     # Absolute paths: dbt runs in this process, whose working directory is not its project's.
     target = run_target(data_home.dbt, context.run.run_id[:8]).resolve()
     values = {HOME_ENV: str(Path(data_home.home).resolve()), **window_values(start, end)}
-    with environment_set(values), compiled_templates(data_home.dbt):
+    with environment_set(values), kept_in_home(data_home.dbt):
         events = dbt.cli(args, context=context, target_path=target).stream()
         yield from keeping_parse_state(events, data_home.dbt, target)
     views.record()
