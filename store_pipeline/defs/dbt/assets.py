@@ -47,6 +47,9 @@ HOME_ENV = "STORE_PIPELINE_HOME"
 # dbt.log and the run's Dagster events keep each result.
 OUTPUT_DEFAULTS = (
     ("DBT_LOG_LEVEL_FILE", ("--log-level-file", "info")),
+    # text, as dbt's CLI writes it: dagster-dbt's --log-format json would make it JSON too,
+    # each line serialised by protobuf's pure-Python json_format (DBT_LOG_FORMAT_FILE=json)
+    ("DBT_LOG_FORMAT_FILE", ("--log-format-file", "debug")),
     ("DBT_WRITE_JSON", ("--no-write-json",)),
 )
 
