@@ -6,14 +6,19 @@ from pathlib import Path
 import dagster as dg
 import pytest
 import yaml
+from dagster._core.events import DagsterEventType
+from dagster._core.storage.event_log import sql_event_log
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._serdes import serialize_value
 
 from store_pipeline.cli.runner import RANGE_END_TAG, RANGE_START_TAG
 from store_pipeline.instance.config import POSTGRES_URL_ENV, instance_config, write_instance_config
+from store_pipeline.internals import event_log
 from store_pipeline.internals.event_log import BatchingSqliteEventLogStorage
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-02-01")
 KEYS = DAYS.get_partition_keys()
+ASSET_MATERIALIZATION = DagsterEventType.ASSET_MATERIALIZATION
 
 
 @dg.asset(partitions_def=DAYS, backfill_policy=dg.BackfillPolicy.single_run())
@@ -104,6 +109,27 @@ def test_a_checked_range_reads_back_as_from_dagsters_own_storage(dagster_home, t
     assert ours["latest"] == (KEYS[-1], True)
     planned = [partition for partition, status, _ in ours["checks"] if status == "PLANNED"]
     assert planned == KEYS
+
+
+def test_a_ranges_materialisations_are_written_as_dagster_serialises_each(dagster_home):
+    run_id = _run_range(dagster_home, CHECKED_JOB)
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        storage = instance.event_log_storage
+        events = [record.event_log_entry for record in storage.get_records_for_run(run_id).records]
+        materialised = [e for e in events if e.dagster_event_type == ASSET_MATERIALIZATION]
+        assert len(materialised) == len(KEYS)
+        serialised = []
+        with pytest.MonkeyPatch.context() as patch:
+            for module in (event_log, sql_event_log):
+                patch.setattr(module, "serialize_value",
+                              lambda value: (serialised.append(value), serialize_value(value))[1])
+            rows = storage._events_to_rows(events)
+        assert rows == [storage._event_to_row(event) for event in events]
+        # the first materialisation (marked) and every other event, not the other 30
+        assert len(serialised) == len(events) - len(KEYS) + 2
+        another = materialised[1]._replace(user_message="another message")
+        assert storage._events_to_rows([materialised[0], another]) == \
+            [storage._event_to_row(materialised[0]), storage._event_to_row(another)]
 
 
 def test_each_table_of_the_index_is_looked_up_once(dagster_home, monkeypatch):

@@ -14,19 +14,22 @@ they describe. This storage keeps the same files, tables and rows, and
   for every asset and check event);
 - serialises a planned asset check once for all of its partitions (Dagster serialises the
   event again for each of the range's partitions);
+- serialises one materialisation of an asset per batch: the range's others differ from it
+  only in their partition and timestamp, which are written into its JSON (``SerialisedLike``);
 - plans a range run with one event per asset instead of one per partition. What Dagster gives
   up for that: the partitions of a failed range run show as missing, not as failed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as db
-from dagster._core.events import ASSET_EVENTS
+from dagster._core.events import ASSET_EVENTS, DagsterEventType, StepMaterializationData
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.event_log.schema import (
@@ -123,7 +126,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         if not _one_run_of_asset_events(events):
             super().store_event_batch(events)
             return
-        rows = [self._event_to_row(event) for event in events]
+        rows = self._events_to_rows(events)
         with self.run_connection(events[0].run_id) as conn:
             conn.execute(SqlEventLogStorageTable.insert(), rows)
         with self.index_transaction() as conn:
@@ -136,6 +139,20 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
             self._store_asset_event_tags(conn, list(events), event_ids)
             for index in _last_of_each_kind(events):
                 self._store_asset_event(conn, events[index], event_ids[index])
+
+    def _events_to_rows(self, events: Sequence[EventLogEntry]) -> list[dict]:
+        """``_event_to_row`` of each event; a materialisation like the one before it but for
+        its partition and timestamp gets that one's row with those two written in."""
+        rows = []
+        like: SerialisedLike | None = None
+        for event in events:
+            if like is not None and (row := like.row_of(event)) is not None:
+                rows.append({**row, "timestamp": self._event_insert_timestamp(event)})
+                continue
+            row = self._event_to_row(event)
+            like = SerialisedLike.of(event, row)
+            rows.append(row)
+        return rows
 
     def _store_asset_check_evaluation_planned(self, event: EventLogEntry,
                                               event_id: int | None) -> None:
@@ -155,6 +172,64 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         with self.index_connection() as conn:
             conn.execute(AssetCheckExecutionsTable.insert(),
                          [{**row, "partition": key} for key in keys])
+
+
+class SerialisedLike:
+    """A materialisation's row, from which the row of a materialisation that differs from it
+    only in its partition and timestamp is written without serialising that one again.
+
+    The events are compared with their partitions and timestamps set to marks; the JSON is the
+    marked event's, the marks' JSON replaced by the event's values. An event whose JSON holds
+    a mark other than once is serialised as Dagster does.
+    """
+
+    PARTITION = "\x00partition\x00"
+    TIME = 1.2345678901234567e-300
+    PARTITION_JSON = json.dumps(PARTITION)
+    TIME_JSON = repr(TIME)  # as json.dumps writes a float
+
+    def __init__(self, shape: EventLogEntry, text: str, row: dict) -> None:
+        self.shape = shape
+        self.text = text
+        self.row = row
+
+    @classmethod
+    def of(cls, event: EventLogEntry, row: dict) -> SerialisedLike | None:
+        shape = cls._shape(event)
+        if shape is None:
+            return None
+        text = serialize_value(shape)
+        if text.count(cls.PARTITION_JSON) != 1 or text.count(cls.TIME_JSON) != 1:
+            return None
+        return cls(shape, text, row)
+
+    @classmethod
+    def _shape(cls, event: EventLogEntry) -> EventLogEntry | None:
+        """The event with its partition and timestamp set to the marks; None when it is not
+        a materialisation of a partition, timed by a float."""
+        dagster_event = event.dagster_event
+        if (dagster_event is None
+                or dagster_event.event_type_value != DagsterEventType.ASSET_MATERIALIZATION.value
+                or type(event.timestamp) is not float):
+            return None
+        data = dagster_event.event_specific_data
+        if not isinstance(data, StepMaterializationData) or \
+                not isinstance(data.materialization.partition, str):
+            return None
+        materialization = data.materialization._replace(partition=cls.PARTITION)
+        return event._replace(timestamp=cls.TIME, dagster_event=dagster_event._replace(
+            event_specific_data=data._replace(materialization=materialization)))
+
+    def row_of(self, event: EventLogEntry) -> dict | None:
+        """The row of ``event`` (but its insert timestamp), or None when it differs from this
+        one in more than its partition and timestamp."""
+        if self._shape(event) != self.shape:
+            return None
+        partition = event.dagster_event.event_specific_data.materialization.partition
+        # the timestamp first: a float's JSON cannot hold the partition's mark
+        text = self.text.replace(self.TIME_JSON, repr(event.timestamp), 1).replace(
+            self.PARTITION_JSON, json.dumps(partition), 1)
+        return {**self.row, "event": text, "partition": partition}
 
 
 def _commit_without_fsync(dbapi_connection, _record) -> None:
