@@ -1,6 +1,7 @@
 """The instance's event log: a range run's events batched, and read back as Dagster reads them."""
 
 import inspect
+import sqlite3
 from pathlib import Path
 
 import dagster as dg
@@ -182,6 +183,29 @@ def test_commits_are_not_flushed_to_disk_one_by_one(dagster_home):
                 assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
+def _schema(path: Path) -> tuple:
+    with sqlite3.connect(path) as conn:
+        return (conn.execute("PRAGMA journal_mode").fetchone(),
+                conn.execute("SELECT version_num FROM alembic_version").fetchall(),
+                sorted(conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()))
+
+
+def test_a_runs_database_is_copied_from_one_made_as_dagster_makes_it(tmp_path):
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    storage = BatchingSqliteEventLogStorage(str(ours))
+    for run_id in ("first", "second"):
+        with storage.run_connection(run_id):
+            pass
+    with SqliteEventLogStorage(str(theirs)).run_connection("first"):
+        pass
+    templates = list(ours.glob("*.sqlite"))
+    assert [t.name for t in templates] == [event_log.TEMPLATE]
+    assert _schema(ours / "first.db") == _schema(ours / "second.db") == \
+        _schema(theirs / "first.db") == _schema(templates[0])
+    assert _schema(ours / "index.db") == _schema(theirs / "index.db")  # made by Dagster
+    assert sorted(storage.get_all_run_ids()) == ["first", "second"]  # not the template
+
+
 # The SqliteEventLogStorage methods the batching storage overrides or calls, as of Dagster
 # 1.13.27: a Dagster upgrade that changes one needs store_pipeline/internals/event_log.py looked
 # at again.
@@ -208,6 +232,7 @@ DAGSTER_METHODS = {
     "index_connection": "(self) -> ContextManager[sqlalchemy.engine.base.Connection]",
     "conn_string_for_shard": "(self, shard_name: str) -> str",
     "_initdb": "(self, engine: sqlalchemy.engine.base.Engine, for_index_shard=False) -> None",
+    "path_for_shard": "(self, run_id: str) -> str",
     "wipe": "(self) -> None",
     "dispose": "(self) -> None",
     "_event_insert_timestamp": "(self, event)",
