@@ -196,10 +196,13 @@ def _connect(home: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _land(con: duckdb.DuckDBPyConnection, outbox: Path, days: list[date]) -> None:
+def _land(con: duckdb.DuckDBPyConnection, outbox: Path, days: list[date],
+          first_date: date) -> None:
+    """The backups of ``days`` landed as the pipeline lands them: a backup's window lands back
+    to ``first_date`` (the pipeline's STORE_PIPELINE_START_DATE)."""
     snapshots = [(outbox / snapshot_file_name(day), day) for day in days]
     for _ in land_snapshots(con, snapshots, LANDING_DATES_PER_TRANSACTION, WAREHOUSE_THREADS,
-                            first_date=days[0]):
+                            first_date=first_date):
         pass
 
 
@@ -233,7 +236,7 @@ def _export(con: duckdb.DuckDBPyConnection, home: Path, days: list[date]) -> Non
     exporter.close()
 
 
-def floor(outbox: Path, home: Path, days: list[date]) -> dict[str, float]:
+def floor(outbox: Path, home: Path, days: list[date], first_date: date) -> dict[str, float]:
     """Landing, compiled models and COPY exports of ``days`` in one DuckDB connection: no
     Dagster, no dbt. A home without a warehouse builds every model; one with a warehouse runs
     the window of ``days`` on it. dbt's compiling is not timed. The data tests' SQL, which the
@@ -242,7 +245,7 @@ def floor(outbox: Path, home: Path, days: list[date]) -> dict[str, float]:
     window = (days[0], days[-1]) if (home / "warehouse.duckdb").exists() else None
     con = _connect(home)
     started = time.perf_counter()
-    _land(con, outbox, days)
+    _land(con, outbox, days, first_date)
     landed = time.perf_counter()
     con.close()
     sql = compiled(home, days[0], days[-1])
@@ -314,8 +317,9 @@ def bench_chain(chain: Chain, scratch: Path) -> dict:
     pages = render_alone(home / "warehouse.duckdb", chain)
     print(f"{chain.name}: floor, then the floor of {END} ...", flush=True)
     floor_home = scratch / f"{chain.name}-floor"
-    bottom = floor(outbox, floor_home, dates_between(chain.start, END))
-    day_floor = floor(outbox, floor_home, [END])
+    first_date = date.fromisoformat(env["STORE_PIPELINE_START_DATE"])
+    bottom = floor(outbox, floor_home, dates_between(chain.start, END), first_date)
+    day_floor = floor(outbox, floor_home, [END], first_date)
     print(f"{chain.name}: one daily partition from the CLI, {DAILY_RUNS} times ...", flush=True)
     daily = daily_partitions(env, scratch, chain.name)
     print(f"{chain.name}: one day with its week and month ...", flush=True)
