@@ -101,6 +101,17 @@ def test_a_range_run_stores_each_assets_materialisations_as_one_batch(dagster_ho
     assert batches == [2, len(KEYS), len(KEYS)]
 
 
+def test_a_runs_plan_of_assets_and_checks_is_stored_as_one_batch(dagster_home, monkeypatch):
+    one_by_one = []
+    store = SqliteEventLogStorage.store_event
+    monkeypatch.setattr(SqliteEventLogStorage, "store_event", lambda self, event: (
+        one_by_one.append(event.dagster_event_type), store(self, event))[1])
+    _run_range(dagster_home, CHECKED_JOB)
+    planned = {DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+               DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED}
+    assert one_by_one and not planned & set(one_by_one)
+
+
 def test_a_checked_range_reads_back_as_from_dagsters_own_storage(dagster_home, tmp_path):
     ours = _what_the_ui_reads(dagster_home, _run_range(dagster_home, CHECKED_JOB))
     default_home = _dagsters_own_home(tmp_path)
@@ -218,6 +229,8 @@ DAGSTER_METHODS = {
     "store_event_batch": "(self, events: collections.abc.Sequence['EventLogEntry']) -> None",
     "_store_asset_check_evaluation_planned": "(self, event: dagster._core.events.log."
                                              "EventLogEntry, event_id: int | None) -> None",
+    "store_asset_check_event": "(self, event: dagster._core.events.log.EventLogEntry, "
+                               "event_id: int | None) -> None",
     "_event_to_row": "(self, event: dagster._core.events.log.EventLogEntry) -> dict[str, "
                      "typing.Any]",
     "_store_asset_event_tags": "(self, conn: sqlalchemy.engine.base.Connection, events: "

@@ -7,9 +7,10 @@ they describe. This storage keeps the same files, tables and rows, and
 
 - keeps one open connection per database file (the most recently used ones), committing
   without a disk flush per commit (WAL, synchronous = NORMAL);
-- writes a batch of one asset's materialisations (Dagster hands them over as a batch when
-  DAGSTER_EVENT_BATCH_SIZE is set) with one multi-row insert per database, and updates the
-  asset's latest-event row once for the batch instead of once per event;
+- writes a batch of one asset's materialisations, or of a run's planned materialisations and
+  checks (Dagster hands them over as a batch when DAGSTER_EVENT_BATCH_SIZE is set), with one
+  multi-row insert per database, and updates each asset's latest-event row once for the batch
+  instead of once per event;
 - makes a new run's database by copying an empty one rather than by creating its tables
   and stamping their revision with alembic;
 - remembers which tables the index database has (Dagster looks them up on a new connection
@@ -32,7 +33,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 import sqlalchemy as db
-from dagster._core.events import ASSET_EVENTS, DagsterEventType, StepMaterializationData
+from dagster._core.events import (
+    ASSET_CHECK_EVENTS,
+    ASSET_EVENTS,
+    DagsterEventType,
+    StepMaterializationData,
+)
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.event_log.schema import (
@@ -162,7 +168,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         super().dispose()
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
-        if not _one_run_of_asset_events(events):
+        if not _one_run_of_indexed_events(events):
             super().store_event_batch(events)
             return
         rows = self._events_to_rows(events)
@@ -175,9 +181,14 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
                 rows,
             )
             event_ids = list(inserted.scalars())
-            self._store_asset_event_tags(conn, list(events), event_ids)
-            for index in _last_of_each_kind(events):
+            assets = [i for i, e in enumerate(events) if e.dagster_event_type in ASSET_EVENTS]
+            self._store_asset_event_tags(conn, [events[i] for i in assets],
+                                         [event_ids[i] for i in assets])
+            for index in _last_of_each_kind(events, assets):
                 self._store_asset_event(conn, events[index], event_ids[index])
+        for index, event in enumerate(events):
+            if event.dagster_event_type in ASSET_CHECK_EVENTS:
+                self.store_asset_check_event(event, event_ids[index])
 
     def _events_to_rows(self, events: Sequence[EventLogEntry]) -> list[dict]:
         """``_event_to_row`` of each event; a materialisation like the one before it but for
@@ -277,20 +288,24 @@ def _commit_without_fsync(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
 
-def _one_run_of_asset_events(events: Sequence[EventLogEntry]) -> bool:
-    """True when every event is an asset event (with a key) of the same run."""
+def _one_run_of_indexed_events(events: Sequence[EventLogEntry]) -> bool:
+    """True when every event is an asset event (with a key) or an asset check event, all of
+    the same run: the events the index mirrors."""
     return bool(events) and len({e.run_id for e in events}) == 1 and all(
-        e.is_dagster_event and e.dagster_event_type in ASSET_EVENTS and e.dagster_event.asset_key
+        e.is_dagster_event and (
+            e.dagster_event_type in ASSET_CHECK_EVENTS
+            or (e.dagster_event_type in ASSET_EVENTS and e.dagster_event.asset_key))
         for e in events
     )
 
 
-def _last_of_each_kind(events: Sequence[EventLogEntry]) -> list[int]:
-    """Positions of the last event of each (asset, event type), in batch order.
+def _last_of_each_kind(events: Sequence[EventLogEntry], positions: Sequence[int]) -> list[int]:
+    """Of ``positions``, those of the last event of each (asset, event type), in batch order.
 
     An asset's latest-event row takes, column by column, the values of the last event that sets
     them, and each event type sets the same columns; so these events alone leave the row as all
     of the batch would.
     """
-    last = {(e.dagster_event.asset_key, e.dagster_event_type): i for i, e in enumerate(events)}
+    last = {(events[i].dagster_event.asset_key, events[i].dagster_event_type): i
+            for i in positions}
     return sorted(last.values())
