@@ -127,6 +127,13 @@ def test_the_project_compiles_for_sql_server_without_violations(tmp_path: Path, 
         "fct_sales.insert.sql"]
 
 
+def test_a_project_dbt_cannot_compile_exits_2_with_dbts_error(tmp_path: Path, capsys):
+    assert portability.main(["--project-dir", str(tmp_path / "no project"),
+                             "--target-path", str(tmp_path / "target")]) == 2
+    said = capsys.readouterr().err
+    assert "dbt compile --target sqlserver failed" in said and "no project' does not exist" in said
+
+
 def test_incremental_statements_are_rendered_through_the_project_hooks():
     manifest = {"nodes": {
         "model.p.m": {"resource_type": "model", "name": "m", "columns": {"day": {}, "n": {}},

@@ -20,7 +20,6 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from store_pipeline.lib.dbt_manifest import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from store_pipeline.lib.dbt_manifest import DBT_PROJECT_DIR
 
 PROJECT_DIR = DBT_PROJECT_DIR
 # Beside, not over, the DuckDB target's manifest that Dagster loads (target/manifest.json).
@@ -229,18 +228,26 @@ def check_files(paths: Iterable[Path], root: Path) -> list[Violation]:
     return violations
 
 
-def _dbt_compile(project_dir: Path, target_path: Path, *args: str) -> str:
-    """``dbt compile`` with the sqlserver target, offline; returns its standard output."""
-    command = [DBT_EXECUTABLE, "compile", "--target", "sqlserver", "--no-introspect",
-               "--no-populate-cache", "--target-path", str(target_path),
-               "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-               "--vars", WINDOW_VARS, "--quiet", *args]
-    result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True,
-                            timeout=900)
-    if result.returncode != 0:
-        raise RuntimeError("dbt compile --target sqlserver failed:\n"
-                           + (result.stdout + result.stderr)[-4000:])
-    return result.stdout
+def _dbt_compile(project_dir: Path, target_path: Path, *args: str) -> Any:
+    """``dbt compile`` with the sqlserver target, offline, in this process (one dbt start for
+    both compiles); dbt's result."""
+    from dbt.cli.main import dbtRunner
+
+    errors: list[str] = []
+
+    def keep_errors(event: Any) -> None:
+        if event.info.level == "error":
+            errors.append(event.info.msg)
+
+    result = dbtRunner(callbacks=[keep_errors]).invoke([
+        "compile", "--target", "sqlserver", "--no-introspect", "--no-populate-cache",
+        "--target-path", str(target_path), "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir), "--vars", WINDOW_VARS, "--log-level", "none",
+        *args])
+    if not result.success:
+        said = [*errors, *([str(result.exception)] if result.exception else [])]
+        raise RuntimeError("dbt compile --target sqlserver failed:\n" + "\n".join(said)[-4000:])
+    return result
 
 
 def incremental_jinja(manifest: dict[str, Any]) -> str:
@@ -285,10 +292,10 @@ def compile_for_sql_server(project_dir: Path = PROJECT_DIR,
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     jinja = incremental_jinja(manifest)
     if jinja:
-        output = _dbt_compile(project_dir, target_path, "--output", "json", "--inline", jinja)
+        inline = _dbt_compile(project_dir, target_path, "--inline", jinja)
         folder = compiled / INCREMENTAL
         folder.mkdir(parents=True, exist_ok=True)
-        for name, sql in split_statements(json.loads(output)["compiled"]).items():
+        for name, sql in split_statements(inline.result.results[0].node.compiled_code).items():
             (folder / f"{name}.sql").write_text(sql, encoding="utf-8")
     return compiled
 
