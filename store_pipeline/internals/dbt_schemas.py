@@ -14,12 +14,11 @@ from __future__ import annotations
 import functools
 import marshal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from importlib import metadata
 from pathlib import Path
 
-from store_pipeline.internals.kept_values import KeptFile
+from store_pipeline.internals.kept_values import KeptFile, KeptValues
 
 CACHE_FILE = "dbt_schemas.marshal"
 # The distributions whose classes and schema builder shape the schemas.
@@ -38,17 +37,6 @@ def _version(distribution: str) -> str | None:
         return None
 
 
-SCHEMAS = KeptFile(CACHE_FILE, _versions)
-
-
-@contextmanager
-def kept_schemas(folder: Path) -> Iterator[None]:
-    """While open, dbt's configuration schemas come from the file in ``folder``."""
-    _install()
-    with SCHEMAS.open(folder):
-        yield
-
-
 def _install() -> None:
     """Route ``dbtClassMixin.json_schema`` through the open file (once), behind a per-process
     cache as dbt's own."""
@@ -57,7 +45,7 @@ def _install() -> None:
     built = dbtClassMixin.json_schema.__func__
     if getattr(built, "kept", False):
         return
-    build = built.__wrapped__
+    build = getattr(built, "__wrapped__", built)  # dbt's per-process cache of it left out
 
     def json_schema(cls):
         kept = SCHEMAS.current
@@ -82,3 +70,11 @@ def _marshallable(schema: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+SCHEMAS = KeptFile(CACHE_FILE, _versions, _install)
+
+
+def kept_schemas(folder: Path) -> AbstractContextManager[KeptValues]:
+    """While open, dbt's configuration schemas come from the file in ``folder``."""
+    return SCHEMAS.open(folder)

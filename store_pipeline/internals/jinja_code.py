@@ -19,30 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from store_pipeline.internals.kept_values import KeptFile
+from store_pipeline.internals.kept_values import KeptFile, KeptValues
 
 CACHE_FILE = "jinja_code.marshal"
 
 
 def _versions() -> tuple[str, str, str]:
     return sys.version, metadata.version("jinja2"), metadata.version("dbt-common")
-
-
-TEMPLATES = KeptFile(CACHE_FILE, _versions)
-
-
-@contextmanager
-def compiled_templates(folder: Path) -> Iterator[None]:
-    """While open, dbt's templates compile through the cache file in ``folder``."""
-    _install()
-    with TEMPLATES.open(folder):
-        yield
 
 
 def template_key(environment: Any, source: str, name: str | None, filename: str | None,
@@ -84,3 +72,11 @@ def _install() -> None:
 
     compile.cached = True
     environment.compile = compile
+
+
+TEMPLATES = KeptFile(CACHE_FILE, _versions, _install)
+
+
+def compiled_templates(folder: Path) -> AbstractContextManager[KeptValues]:
+    """While open, dbt's templates compile through the cache file in ``folder``."""
+    return TEMPLATES.open(folder)

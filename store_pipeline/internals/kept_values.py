@@ -60,16 +60,20 @@ class KeptValues:
 
 
 class KeptFile:
-    """A file of kept values in a folder: ``open(folder)`` reads it for a block, during which
-    ``current`` holds the values, and saves it when the block ends without an error."""
+    """A file of kept values in a folder: ``open(folder)`` routes their computation through it
+    (``install``, once per process is up to it), reads it for a block during which ``current``
+    holds the values, and saves it when the block ends without an error."""
 
-    def __init__(self, name: str, versions: Callable[[], tuple[str | None, ...]]) -> None:
+    def __init__(self, name: str, versions: Callable[[], tuple[str | None, ...]],
+                 install: Callable[[], None]) -> None:
         self.name = name
         self.versions = versions
+        self.install = install
         self.current: KeptValues | None = None
 
     @contextmanager
     def open(self, folder: Path) -> Iterator[KeptValues]:
+        self.install()
         values = KeptValues(folder / self.name, self.versions())
         self.current = values
         try:
