@@ -27,6 +27,15 @@ WORKSPACE = str(REPO / "workspace.yaml")
 DEADLINE_SECONDS = 240
 
 
+def python_lines(script: str, *args: str) -> list[str]:
+    """The lines ``script`` prints, run by a fresh interpreter in the repository; it must
+    succeed."""
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("\n")[:-1]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

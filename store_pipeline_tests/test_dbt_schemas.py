@@ -4,11 +4,10 @@ the schema the first one built, and validates as dbt does."""
 from __future__ import annotations
 
 import marshal
-import subprocess
 import sys
 
 from store_pipeline.internals.dbt_schemas import CACHE_FILE
-from store_pipeline_tests.processes import REPO
+from store_pipeline_tests.processes import python_lines
 
 # Validates a project file and a broken one against dbt's Project schema inside the schemas
 # file of the folder argv[1]; prints what validation said, whether the schema is the one
@@ -39,10 +38,7 @@ print(len(built))
 
 
 def _validate(folder) -> tuple[list[str], int]:
-    done = subprocess.run([sys.executable, "-c", VALIDATE, str(folder)], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    *said, built = done.stdout.split("\n")[:-1]
+    *said, built = python_lines(VALIDATE, str(folder))
     return said, int(built)
 
 

@@ -4,13 +4,11 @@ a template compiled in one process is not compiled again in the next."""
 from __future__ import annotations
 
 import marshal
-import subprocess
-import sys
 
 import pytest
 
 from store_pipeline.internals.jinja_code import CACHE_FILE, compiled_templates
-from store_pipeline_tests.processes import REPO
+from store_pipeline_tests.processes import python_lines
 
 # Renders templates through dbt's text and native environments inside the cache of the folder
 # argv[1]; prints the results, then how many templates Jinja compiled.
@@ -35,10 +33,7 @@ EXPECTED = ["'2'", "'2'", "'012'"]
 
 
 def _render(folder) -> tuple[list[str], int]:
-    done = subprocess.run([sys.executable, "-c", RENDER, str(folder)], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    *rendered, compiled = done.stdout.split("\n")[:-1]
+    *rendered, compiled = python_lines(RENDER, str(folder))
     return rendered, int(compiled)
 
 
