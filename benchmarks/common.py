@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -70,7 +71,7 @@ class PeakRss:
         return self.peak
 
 
-def _summed(size, pids: list[int]) -> int:
+def _summed(size: Callable[[int], int], pids: list[int]) -> int:
     """``size`` of each process in ``pids`` that still exists, summed."""
     total = 0
     for pid in pids:
