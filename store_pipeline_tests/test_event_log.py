@@ -144,19 +144,31 @@ def test_a_ranges_materialisations_are_written_as_dagster_serialises_each(dagste
             [storage._event_to_row(materialised[0]), storage._event_to_row(another)]
 
 
-def test_each_table_of_the_index_is_looked_up_once(dagster_home, monkeypatch):
-    looked_up = []
-    look_up = SqliteEventLogStorage.has_table
-    monkeypatch.setattr(SqliteEventLogStorage, "has_table",
-                        lambda self, name: (looked_up.append(name), look_up(self, name))[1])
+@pytest.mark.parametrize(("method", "found"), [
+    ("has_table", "asset_check_executions"),
+    ("has_secondary_index", sql_event_log.ASSET_KEY_INDEX_COLS),
+    ("has_asset_key_col", "cached_status_data"),
+])
+def test_what_the_index_has_is_looked_up_once(dagster_home, monkeypatch, method, found):
+    looked_up = []  # (storage, name, found)
+
+    def look_up(self, name: str) -> bool:
+        looked_up.append((id(self), name, dagsters(self, name)))
+        return looked_up[-1][2]
+
+    dagsters = getattr(SqliteEventLogStorage, method)
+    monkeypatch.setattr(SqliteEventLogStorage, method, look_up)
     _run_range(dagster_home, CHECKED_JOB)
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        assert not instance.event_log_storage.has_table("no_such_table")
-        assert not instance.event_log_storage.has_table("no_such_table")
-    assert "asset_check_executions" in looked_up
-    found = [name for name in looked_up if name != "no_such_table"]
-    assert len(found) == len(set(found))
-    assert looked_up.count("no_such_table") == 2  # a missing table is asked about again
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:  # a storage of its own
+        storage = instance.event_log_storage
+        storage.get_asset_records([checked.key])
+        assert not getattr(storage, method)("no_such_name")
+        assert not getattr(storage, method)("no_such_name")
+        assert getattr(storage, method)(found)
+    assert (id(storage), found, True) in looked_up
+    present = [asked for asked in looked_up if asked[2]]
+    assert len(present) == len(set(present))  # by each storage once
+    assert looked_up.count((id(storage), "no_such_name", False)) == 2  # missing: asked again
 
 
 def test_another_instance_reads_every_partition_back(dagster_home):
@@ -226,6 +238,8 @@ DAGSTER_METHODS = {
     "_connect": "(self, shard: str) -> collections.abc.Iterator[sqlalchemy.engine.base."
                 "Connection]",
     "has_table": "(self, table_name: str) -> bool",
+    "has_asset_key_col": "(self, column_name: str) -> bool",
+    "has_secondary_index": "(self, name: str) -> bool",
     "store_event_batch": "(self, events: collections.abc.Sequence['EventLogEntry']) -> None",
     "_store_asset_check_evaluation_planned": "(self, event: dagster._core.events.log."
                                              "EventLogEntry, event_id: int | None) -> None",

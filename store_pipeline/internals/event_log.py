@@ -13,8 +13,9 @@ they describe. This storage keeps the same files, tables and rows, and
   instead of once per event;
 - makes a new run's database by copying an empty one rather than by creating its tables
   and stamping their revision with alembic;
-- remembers which tables the index database has (Dagster looks them up on a new connection
-  for every asset and check event);
+- remembers which tables, columns and completed data migrations the index database has
+  (Dagster looks them up for every asset and check event, and for every read of an asset's
+  latest records, each time with a query of its own);
 - serialises a planned asset check once for all of its partitions (Dagster serialises the
   event again for each of the range's partitions);
 - serialises one materialisation of an asset per batch: the range's others differ from it
@@ -29,7 +30,7 @@ import json
 import os
 import shutil
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 import sqlalchemy as db
@@ -74,7 +75,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         # Set first: the parent's constructor already connects (to the index database).
         self._engines: OrderedDict[str, Engine] = OrderedDict()  # most recently used last
-        self._tables_found: set[str] = set()
+        self._found: set[tuple[str, str]] = set()  # (what, name) the index has
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -144,12 +145,21 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         os.replace(temp, template)
 
     def has_table(self, table_name: str) -> bool:
-        """Whether the index database has ``table_name``. Dagster asks for every asset and check
-        event, each time on a new connection; a table found once is not looked up again."""
-        if table_name not in self._tables_found:
-            if not super().has_table(table_name):
+        return self._found_once("table", table_name, super().has_table)
+
+    def has_asset_key_col(self, column_name: str) -> bool:
+        return self._found_once("asset key column", column_name, super().has_asset_key_col)
+
+    def has_secondary_index(self, name: str) -> bool:
+        return self._found_once("secondary index", name, super().has_secondary_index)
+
+    def _found_once(self, what: str, name: str, look_up: Callable[[str], bool]) -> bool:
+        """Whether the index database has ``name``: what a migration added stays, so a name
+        found once is not looked up again (one missing is, until a migration adds it)."""
+        if (what, name) not in self._found:
+            if not look_up(name):
                 return False
-            self._tables_found.add(table_name)
+            self._found.add((what, name))
         return True
 
     def _close_all(self) -> None:
@@ -160,7 +170,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._close_all()
-        self._tables_found.clear()
+        self._found.clear()
         super().wipe()
 
     def dispose(self) -> None:
