@@ -1,5 +1,6 @@
-"""dbt unit tests of the KPI formulas, and the row_rules data test, on an empty DuckDB warehouse
-with the raw layer's shape.
+"""dbt unit tests of the KPI formulas, the row_rules data test and the nightly incremental
+materialisation (macros/window_append.sql), on an empty DuckDB warehouse with the raw layer's
+shape.
 
 The tests share one data home, each with a new warehouse in it, so that each dbt command
 finds the parse state and the compiled templates of the one before.
@@ -67,6 +68,62 @@ def test_row_rules_fail_and_name_each_broken_rule_per_row(home: Path):
     key = "unique (business_date, store_code, hour)"
     assert failed == [(10, "S001", key), (10, "S001", key), (11, None, "store_code is not null"),
                       (24, "S001", "hour between 0 and 23"), (24, "S001", "staff_on_clock >= 0")]
+
+
+WINDOW = {"STORE_PIPELINE_RUN_MIN_DATE": "2026-03-09", "STORE_PIPELINE_RUN_MAX_DATE": "2026-03-09"}
+LINE = "INSERT INTO marts.fct_sales (business_date, store_id, transaction_number) VALUES "
+
+
+def _empty_fct_sales(home: Path) -> None:
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    create_raw_tables(con)
+    con.close()
+    empty = run_dbt(home, "run", "--empty", "--select", "+fct_sales")
+    assert empty.returncode == 0, empty.stdout[-3000:]
+
+
+def _sales_lines(home: Path) -> list[tuple]:
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    rows = con.execute("SELECT business_date::VARCHAR, transaction_number FROM marts.fct_sales "
+                       "ORDER BY ALL").fetchall()
+    con.close()
+    return rows
+
+
+def test_a_nightly_run_replaces_its_window_from_the_query_alone(home: Path):
+    """The run window's rows are deleted and the query's appended, in one transaction, with no
+    temporary table; the rows of other dates stay."""
+    _empty_fct_sales(home)
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con.execute(LINE + "('2026-03-08', 1, 1), ('2026-03-09', 1, 2)")
+    con.close()
+    run = run_dbt(home, "run", "--select", "fct_sales", DBT_LOG_LEVEL_FILE="debug", **WINDOW)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert _sales_lines(home) == [("2026-03-08", 1)]  # the raw layer has no sale on the 9th
+    log = (dbt_target(home) / "dbt.log").read_text()
+    node = log[log.rindex("Began executing node model.store_pipeline.fct_sales"):]
+    assert 'insert into "warehouse"."marts"."fct_sales" by name select * from (' in node
+    assert "__dbt_tmp" not in node
+
+
+@pytest.mark.parametrize("change", [
+    ("ADD COLUMN loyalty_points INTEGER", "loyalty_points: INTEGER -> not in the model"),
+    ("ALTER COLUMN units_sold TYPE DOUBLE", "units_sold: DOUBLE -> DECIMAL(19,4)"),
+])
+def test_a_changed_column_stops_the_nightly_run_and_keeps_the_window(home: Path, change):
+    """on_schema_change fail: the run says which column changed and how, and the window's
+    rows, deleted in the same transaction, are still there."""
+    alter, said = change
+    _empty_fct_sales(home)
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    con.execute(f"ALTER TABLE marts.fct_sales {alter}")
+    con.execute(LINE + "('2026-03-09', 1, 2)")
+    con.close()
+    run = run_dbt(home, "run", "--select", "fct_sales", **WINDOW)
+    assert run.returncode == 1
+    assert "The columns of" in run.stdout and said in run.stdout, run.stdout[-3000:]
+    assert "--full-refresh" in run.stdout
+    assert _sales_lines(home) == [("2026-03-09", 2)]
 
 
 def test_dbt_sends_no_usage_statistics(home: Path, monkeypatch):
