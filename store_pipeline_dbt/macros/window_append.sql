@@ -5,7 +5,7 @@
     checked against the table's columns, and its rows are inserted from the query itself.
 
     dbt-duckdb's own materialization writes the rows to a temporary table first, describes it
-    and the table, and copies them over: some ten statements and twice the rows written. Every
+    and the table, and copies them over: eight statements and the rows written twice. Every
     other case (the first build, --full-refresh, another strategy or schema policy, Python
     models) is dbt-duckdb's materialization, called as it is. SQL Server runs
     dbt-sqlserver's.
