@@ -31,12 +31,17 @@ def home(shared_home: Path) -> Path:
     return shared_home
 
 
-def test_kpi_unit_tests_pass(home: Path):
+def _empty_models(home: Path, *select: str) -> None:
+    """The raw layer's tables, empty, and the models (those of ``select``) built on them."""
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     create_raw_tables(con)
     con.close()
-    empty = run_dbt(home, "run", "--empty")
+    empty = run_dbt(home, "run", "--empty", *select)
     assert empty.returncode == 0, empty.stdout[-3000:]
+
+
+def test_kpi_unit_tests_pass(home: Path):
+    _empty_models(home)
     unit = run_dbt(home, "test", "--select", "test_type:unit")
     assert unit.returncode == 0, unit.stdout[-3000:]
     assert " PASS=" in unit.stdout and " ERROR=0 " in unit.stdout
@@ -44,11 +49,7 @@ def test_kpi_unit_tests_pass(home: Path):
 
 def test_row_rules_fail_and_name_each_broken_rule_per_row(home: Path):
     """One row_rules test checks a mart's key and rules; each broken rule is a failing row."""
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    create_raw_tables(con)
-    con.close()
-    empty = run_dbt(home, "run", "--empty", "--select", "+rpt_hourly_sales")
-    assert empty.returncode == 0, empty.stdout[-3000:]
+    _empty_models(home, "--select", "+rpt_hourly_sales")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute("""
         INSERT INTO marts.rpt_hourly_sales (business_date, store_code, hour, staff_on_clock)
@@ -74,14 +75,6 @@ WINDOW = {"STORE_PIPELINE_RUN_MIN_DATE": "2026-03-09", "STORE_PIPELINE_RUN_MAX_D
 LINE = "INSERT INTO marts.fct_sales (business_date, store_id, transaction_number) VALUES "
 
 
-def _empty_fct_sales(home: Path) -> None:
-    con = duckdb.connect(str(home / "warehouse.duckdb"))
-    create_raw_tables(con)
-    con.close()
-    empty = run_dbt(home, "run", "--empty", "--select", "+fct_sales")
-    assert empty.returncode == 0, empty.stdout[-3000:]
-
-
 def _sales_lines(home: Path) -> list[tuple]:
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     rows = con.execute("SELECT business_date::VARCHAR, transaction_number FROM marts.fct_sales "
@@ -93,7 +86,7 @@ def _sales_lines(home: Path) -> list[tuple]:
 def test_a_nightly_run_replaces_its_window_from_the_query_alone(home: Path):
     """The run window's rows are deleted and the query's appended, in one transaction, with no
     temporary table; the rows of other dates stay."""
-    _empty_fct_sales(home)
+    _empty_models(home, "--select", "+fct_sales")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute(LINE + "('2026-03-08', 1, 1), ('2026-03-09', 1, 2)")
     con.close()
@@ -114,7 +107,7 @@ def test_a_changed_column_stops_the_nightly_run_and_keeps_the_window(home: Path,
     """on_schema_change fail: the run says which column changed and how, and the window's
     rows, deleted in the same transaction, are still there."""
     alter, said = change
-    _empty_fct_sales(home)
+    _empty_models(home, "--select", "+fct_sales")
     con = duckdb.connect(str(home / "warehouse.duckdb"))
     con.execute(f"ALTER TABLE marts.fct_sales {alter}")
     con.execute(LINE + "('2026-03-09', 1, 2)")
